@@ -1,0 +1,183 @@
+"""The `cadre` command: one click group, each command a few lines over a library function."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import Diagnostic, ProjectError
+
+F = Callable[..., Any]
+
+
+def project_option(func: F) -> F:
+    """The --project option every command takes."""
+    return click.option(
+        "--project", "-p",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default="the current folder",
+        help="The project folder (the one holding content/).",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")(func)
+
+
+def _warn(warnings: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
+    for w in warnings:
+        click.echo(str(w), err=True)
+
+
+def _project_errors(func: F) -> F:
+    """Print a project's warnings before its errors, in file order, then fail once."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProjectError:
+            raise
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}") from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="cadre")
+def main() -> None:
+    """Training sites, exams and certificates for township cadres.
+
+    Trainers write skills in Markdown and question banks in YAML; cadre checks them, builds a
+    static training site that works on a phone and offline, and keeps the certificate ledger.
+
+    \b
+    Example:
+      cadre init my-county      # start a new project
+      cd my-county
+      cadre check               # find every mistake, write nothing
+      cadre build               # write the site into site/
+    """
+
+
+@main.command()
+@project_option
+@quiet_option
+@click.option(
+    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Where to write the site.  [default: site/ in the project]",
+)
+@_project_errors
+def build(project: Path, quiet: bool, out: Path | None) -> None:
+    """Build the static training site into site/.
+
+    Everything is read and checked first; the new site is written beside the old one and
+    swapped in, so a failed build leaves the previous site as it was.
+
+    \b
+    Example:
+      cadre build
+      cadre build --project ../county --out /var/www/training
+    """
+    from .render.site import build_site
+
+    result = build_site(project, out)
+    _warn(result.warnings)
+    if not quiet:
+        where = _display(result.out)
+        click.echo(f"Built {result.pages} pages ({result.files} files) into {where}/")
+        click.echo(f"Open {where}/index.html in a browser, or serve it on this machine with:")
+        click.echo(f"  python3 -m http.server --directory {where} 8000   # then visit http://127.0.0.1:8000/")
+
+
+@main.command()
+@project_option
+@quiet_option
+@_project_errors
+def check(project: Path, quiet: bool) -> None:
+    """Check every file of the project and report all errors at once; write nothing.
+
+    Each problem is one line, `path:line:column: error: message`. The exit code is 0 when
+    the project is valid and 2 when it has errors.
+
+    \b
+    Example:
+      cadre check
+      cadre check --project ../county
+    """
+    from .render.site import check_project
+
+    proj, _compiled, diags = check_project(project)
+    _warn(diags.warnings)
+    if not quiet:
+        lessons = sum(len(s.lessons) for s in proj.skills.values())
+        click.echo(
+            f"OK: {len(proj.skills)} skills ({lessons} lessons), {len(proj.guides)} guides, "
+            f"{len(proj.cadres)} cadres in {len(proj.townships)} townships, {len(proj.services)} service items"
+        )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new, small, valid project in DIRECTORY.
+
+    \b
+    Example:
+      cadre init my-county && cadre build --project my-county
+    """
+    from .scaffold import init_project
+
+    files = init_project(directory)
+    click.echo(f"Created a project with {len(files)} files in {_display(directory)}/")
+    click.echo(f"Next: cd {_display(directory)} && cadre build")
+
+
+@main.group()
+def new() -> None:
+    """Create new content from a template.
+
+    \b
+    Example:
+      cadre new skill tea-pruning --category economy --title 茶树修剪
+    """
+
+
+@new.command("skill")
+@click.argument("skill_id", metavar="ID")
+@click.option("--category", "-c", required=True, help="The category id from curriculum.yaml.")
+@click.option("--title", "-t", default=None, help="The skill's title.  [default: the id]")
+@click.option("--bundle", is_flag=True, help="Make a folder with index.md and a first lesson.")
+@project_option
+@_project_errors
+def new_skill_command(skill_id: str, category: str, title: str | None, bundle: bool, project: Path) -> None:
+    """Write content/skills/CATEGORY/ID.md with its front matter filled in.
+
+    \b
+    Example:
+      cadre new skill tea-pruning --category economy --title 茶树修剪
+      cadre new skill mushroom-drying --category economy --bundle
+    """
+    from .scaffold import new_skill
+
+    path = new_skill(project, skill_id, category, title, bundle)
+    click.echo(f"Wrote {_display(path)}")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

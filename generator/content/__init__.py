@@ -1,0 +1,1 @@
+"""The content model: project files become frozen, typed objects related by id."""

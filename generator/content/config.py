@@ -1,0 +1,144 @@
+"""site.yaml and curriculum.yaml."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Diagnostics
+from ..yamlloc import Pos, load_yaml_file
+from .models import DEFAULT_LEVELS, Category, Curriculum, Level, SiteConfig
+from .schema import Fields
+
+LOCALES = ("zh-CN", "en")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
+    """Return the site settings; a missing file is an error, bad keys are errors."""
+    if not path.is_file():
+        diags.error(path, 0, 0, "missing site settings file (it needs at least 'title')")
+        return SiteConfig(title="cadre")
+    data = load_yaml_file(path, diags)
+    f = Fields(
+        diags, path, data, "site.yaml",
+        ("title", "locale", "base_url", "organisation", "hotline", "ledger_prefix"),
+        required=("title",),
+        at=Pos(1, 1),
+    )
+    locale = f.text("locale", "zh-CN")
+    if locale not in LOCALES:
+        f.fail("locale", f"locale must be one of {', '.join(LOCALES)}, not '{locale}'")
+        locale = "zh-CN"
+    base_url = f.text("base_url")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        f.fail("base_url", f"base_url must start with http:// or https://, not '{base_url}'")
+        base_url = ""
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    prefix = f.text("ledger_prefix", "CERT")
+    if not re.match(r"^[A-Z0-9]{1,12}$", prefix):
+        f.fail("ledger_prefix", f"ledger_prefix must be 1–12 capital letters or digits, not '{prefix}'")
+        prefix = "CERT"
+    extra = f.mapping("extra") or {}
+    return SiteConfig(
+        title=f.text("title", "cadre"),
+        locale=locale,
+        base_url=base_url,
+        organisation=f.text("organisation"),
+        hotline=f.text("hotline"),
+        ledger_prefix=prefix,
+        extra=dict(extra),
+    )
+
+
+def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tuple[str, Pos]]]:
+    """Return the curriculum and every skill id it names with its position (checked later)."""
+    refs: list[tuple[str, Pos]] = []
+    if not path.is_file():
+        diags.error(path, 0, 0, "missing curriculum file (it needs at least 'categories')")
+        return Curriculum(categories=()), refs
+    data = load_yaml_file(path, diags)
+    f = Fields(
+        diags, path, data, "curriculum.yaml",
+        ("categories", "levels", "required", "electives", "min_certificates"),
+        required=("categories",),
+        at=Pos(1, 1),
+    )
+    categories: list[Category] = []
+    seen: dict[str, Pos] = {}
+    for i, item in enumerate(f.sequence("categories") or []):
+        at = f.data["categories"].item_pos[i]
+        cf = Fields(diags, path, item, "a category", ("id", "title", "summary"), ("id", "title"), at=at)
+        cid = cf.text("id")
+        if cid and not ID_RE.match(cid):
+            cf.fail("id", f"category id '{cid}' must use only a-z, 0-9 and '-'")
+        elif cid in seen:
+            cf.fail("id", f"duplicate category id '{cid}' (first defined at line {seen[cid].line})")
+        elif cid:
+            seen[cid] = cf.at("id")
+            categories.append(Category(cid, cf.text("title"), cf.text("summary")))
+
+    levels = list(DEFAULT_LEVELS)
+    raw_levels = f.sequence("levels")
+    if raw_levels is not None:
+        levels = []
+        level_ids: set[int] = set()
+        for i, item in enumerate(raw_levels):
+            at = raw_levels.item_pos[i]
+            lf = Fields(
+                diags, path, item, "a level",
+                ("id", "name", "pass_mark", "issuer", "validity_years"),
+                ("id", "name", "pass_mark", "issuer", "validity_years"),
+                at=at,
+            )
+            lid = lf.integer("id", minimum=1)
+            mark = lf.integer("pass_mark", minimum=0)
+            if mark > 100:
+                lf.fail("pass_mark", f"pass_mark is a percentage from 0 to 100, not {mark}")
+            if lid in level_ids:
+                lf.fail("id", f"duplicate level id {lid}")
+            elif lid:
+                level_ids.add(lid)
+                levels.append(Level(lid, lf.text("name"), mark, lf.text("issuer"), lf.integer("validity_years", 3, minimum=1)))
+
+    required_all: tuple[str, ...] = ()
+    posts: dict[str, tuple[str, ...]] = {}
+    townships: dict[str, tuple[str, ...]] = {}
+    req = f.mapping("required")
+    if req is not None:
+        rf = Fields(diags, path, req, "'required'", ("all", "posts", "townships"))
+        required_all = _ids(rf, "all", refs)
+        for key, target in (("posts", posts), ("townships", townships)):
+            group = rf.mapping(key)
+            if group is None:
+                continue
+            gf = Fields(diags, path, group, f"'required.{key}'", list(group))
+            for name in group:
+                if name == "extra":
+                    continue
+                target[name] = _ids(gf, name, refs)
+
+    electives_min = 0
+    el = f.mapping("electives")
+    if el is not None:
+        ef = Fields(diags, path, el, "'electives'", ("min",))
+        electives_min = ef.integer("min", 0, minimum=0)
+    return (
+        Curriculum(
+            categories=tuple(categories),
+            levels=tuple(sorted(levels, key=lambda lv: lv.id)),
+            required_all=required_all,
+            required_posts=posts,
+            required_townships=townships,
+            electives_min=electives_min,
+            min_certificates=f.integer("min_certificates", 1, minimum=0),
+        ),
+        refs,
+    )
+
+
+def _ids(f: Fields, key: str, refs: list[tuple[str, Pos]]) -> tuple[str, ...]:
+    items = f.text_list(key)
+    refs.extend(items)
+    return tuple(dict.fromkeys(sid for sid, _ in items))

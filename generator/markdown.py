@@ -1,0 +1,239 @@
+"""render_markdown(text, source) -> html, with links between sources turned into links between pages.
+
+Python-Markdown with the extensions trainers need (tables, admonitions, footnotes, a table of
+contents, attribute lists, checklists). Two things are added for Chinese text: heading anchors keep
+Chinese characters, and a source line break between two Chinese characters disappears instead of
+becoming a space.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from .errors import Diagnostics
+from .urls import href
+from .yamlloc import Pos
+
+_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
+_ENDS_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*$")
+_STARTS_CJK = re.compile(rf"^[{_CJK}]")
+_LEADING_CJK_BREAK = re.compile(rf"^[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
+_SKIP_TAGS = {"pre", "code", "script", "style"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One Markdown source rendered: the HTML, its headings and every element id it defines."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    ids: frozenset[str]
+    text: str
+
+
+@dataclass(frozen=True)
+class AnchorRef:
+    source: Path
+    pos: Pos
+    target: Path
+    anchor: str
+
+
+@dataclass
+class Links:
+    """What links may point to, and what they were found pointing to while rendering."""
+
+    content: Path
+    pages: dict[Path, str]
+    bundles: dict[Path, str] = field(default_factory=dict)
+    assets: dict[Path, str] = field(default_factory=dict)
+    anchors: list[AnchorRef] = field(default_factory=list)
+
+    def asset_url(self, path: Path) -> str:
+        """Return the site path an asset file is copied to."""
+        if path not in self.assets:
+            for bundle, url in self.bundles.items():
+                if path.is_relative_to(bundle):
+                    self.assets[path] = url + path.relative_to(bundle).as_posix()
+                    break
+            else:
+                self.assets[path] = "assets/" + path.relative_to(self.content).as_posix()
+        return self.assets[path]
+
+
+class _Document(Treeprocessor):
+    """Rewrites links, joins Chinese line breaks and records headings and ids."""
+
+    def __init__(self, md: markdown.Markdown, owner: MarkdownRenderer) -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: ET.Element) -> None:
+        o = self.owner
+        for el in root.iter():
+            if el.tag in _SKIP_TAGS:
+                continue
+            if el.text and not isinstance(el.text, AtomicString):
+                el.text = _CJK_BREAK.sub("", el.text)
+            for child in list(el):
+                if child.tail and not isinstance(child.tail, AtomicString):
+                    child.tail = _CJK_BREAK.sub("", child.tail)
+            _join_across(el)
+            if el.tag == "a" and el.get("href"):
+                el.set("href", o.rewrite(el.get("href", ""), "link"))
+            elif el.tag == "img" and el.get("src"):
+                el.set("src", o.rewrite(el.get("src", ""), "image"))
+                if not el.get("loading"):
+                    el.set("loading", "lazy")
+            if el.get("id"):
+                o.ids.add(el.get("id", ""))
+            if el.tag in ("h2", "h3", "h4") and el.get("id"):
+                o.headings.append(Heading(int(el.tag[1]), el.get("id", ""), "".join(el.itertext()).strip()))
+        if o.collect_text:
+            o.text_parts.append(" ".join(t.strip() for t in root.itertext() if t.strip()))
+
+
+def _join_across(el: ET.Element) -> None:
+    """Drop a line break that ends one text run when the next run starts with a Chinese character."""
+    children = list(el)
+    runs: list[tuple[Any, str]] = [(el, "text")] + [(c, "tail") for c in children]
+    for i, (node, attr) in enumerate(runs[:-1]):
+        value = getattr(node, attr)
+        if not value or isinstance(value, AtomicString) or not _ENDS_CJK_BREAK.search(value):
+            continue
+        nxt = children[i]
+        if nxt.tag in _SKIP_TAGS:
+            continue
+        if nxt.text and _STARTS_CJK.match(nxt.text):
+            setattr(node, attr, _ENDS_CJK_BREAK.sub("", value))
+    for child in children:
+        tail = child.tail
+        if tail and not isinstance(tail, AtomicString) and child.tag not in _SKIP_TAGS:
+            inner = "".join(child.itertext())
+            if inner and re.match(rf"[{_CJK}]", inner[-1]):
+                child.tail = _LEADING_CJK_BREAK.sub("", tail)
+
+
+class _Extension(Extension):
+    def __init__(self, owner: MarkdownRenderer) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_Document(md, self.owner), "cadre-document", 1)
+
+
+class MarkdownRenderer:
+    """Renders trainer Markdown, one document at a time, reusing one parser."""
+
+    def __init__(self, links: Links, diags: Diagnostics, collect_text: bool = True) -> None:
+        self.links = links
+        self.diags = diags
+        self.collect_text = collect_text
+        self.md = markdown.Markdown(
+            extensions=[
+                "tables", "footnotes", "admonition", "attr_list", "def_list", "abbr",
+                "sane_lists", "toc", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tasklist",
+                "pymdownx.details", _Extension(self),
+            ],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": "返回正文 %d"},
+                "pymdownx.tasklist": {"custom_checkbox": False},
+                "pymdownx.highlight": {"use_pygments": False},
+            },
+            output_format="html",
+        )
+        self.source = Path()
+        self.page = ""
+        self.lines: list[str] = []
+        self.body_line = 1
+        self.ids: set[str] = set()
+        self.headings: list[Heading] = []
+        self.text_parts: list[str] = []
+
+    def render(self, text: str, source: Path, page: str, body_line: int = 1) -> Rendered:
+        """Return the HTML of `text` from `source`, for the page at site path `page`."""
+        self.source, self.page, self.body_line = source, page, body_line
+        self.lines = text.split("\n")
+        self.ids, self.headings, self.text_parts = set(), [], []
+        self.md.reset()
+        html = self.md.convert(text)
+        return Rendered(html, tuple(self.headings), frozenset(self.ids), " ".join(self.text_parts))
+
+    def position(self, needle: str) -> Pos:
+        """Return where `needle` is written in the current source, best effort."""
+        for i, line in enumerate(self.lines):
+            col = line.find(needle)
+            if col >= 0:
+                return Pos(i + self.body_line, col + 1)
+        return Pos(self.body_line, 1)
+
+    def rewrite(self, link: str, kind: str) -> str:
+        """Return the page-relative URL for a link or image written in the current source."""
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or (link.startswith("#") and kind == "link"):
+            if link.startswith("#") and len(link) > 1:
+                self.links.anchors.append(AnchorRef(self.source, self.position(link), self.source, unquote(link[1:])))
+            return link
+        pos = self.position(link)
+        if link.startswith("/"):
+            self.diags.error(self.source, pos.line, pos.column, f"link '{link}' starts with '/'; use a path relative to this file so the site works from any folder")
+            return link
+        target = (self.source.parent / unquote(parts.path)).resolve() if parts.path else self.source
+        content = self.links.content
+        if not target.is_relative_to(content):
+            self.diags.error(self.source, pos.line, pos.column, f"{kind} '{link}' points outside the content folder")
+            return link
+        if not target.exists():
+            what = "image" if kind == "image" else "link"
+            self.diags.error(self.source, pos.line, pos.column, f"broken {what}: '{link}' does not exist ({_rel(target, content)})")
+            return link
+        if target.is_dir() and (target / "index.md").is_file():
+            target = target / "index.md"
+        if target.suffix == ".md":
+            page = self.links.pages.get(target)
+            if page is None:
+                self.diags.error(self.source, pos.line, pos.column, f"link '{link}' points to a Markdown file that is not a page of the site")
+                return link
+            if parts.fragment:
+                self.links.anchors.append(AnchorRef(self.source, pos, target, unquote(parts.fragment)))
+            return href(self.page, page, parts.fragment)
+        if target.is_dir():
+            self.diags.error(self.source, pos.line, pos.column, f"{kind} '{link}' points to a folder, not a file")
+            return link
+        return href(self.page, self.links.asset_url(target), parts.fragment)
+
+
+def _rel(path: Path, content: Path) -> str:
+    try:
+        return "content/" + path.relative_to(content).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_anchors(links: Links, ids: dict[Path, frozenset[str]], diags: Diagnostics) -> None:
+    """Report every `#anchor` that names no heading or element of its target page."""
+    for ref in links.anchors:
+        known = ids.get(ref.target)
+        if known is not None and ref.anchor not in known:
+            diags.error(ref.source, ref.pos.line, ref.pos.column, f"broken anchor: '#{ref.anchor}' is not a heading of {_rel(ref.target, links.content)}")

@@ -1,0 +1,154 @@
+"""load_project(dir) -> Project: every file read, validated and cross-checked, all errors at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content.config import load_curriculum, load_site
+from .content.models import Cadre, Guide, Project, Service, Skill
+from .content.pages import discover_skills, load_guide, load_skill
+from .content.roster import find_roster, load_roster
+from .content.services import load_services
+from .errors import Diagnostics
+from .yamlloc import Pos
+
+
+def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
+    """Return the validated project in `root`; raise ProjectError unless a collector is given."""
+    root = Path(root).resolve()
+    own = diags is None
+    diags = diags or Diagnostics(root)
+    content = root / "content"
+    if not content.is_dir():
+        diags.error(root, 0, 0, "no content/ folder here: is this a cadre project? (try 'cadre init DIR')")
+        diags.raise_if_errors()
+    site = load_site(content / "site.yaml", diags)
+    curriculum, curriculum_refs = load_curriculum(content / "curriculum.yaml", diags)
+    category_ids = {c.id for c in curriculum.categories}
+    level_ids = {lv.id for lv in curriculum.levels}
+
+    skills: dict[str, Skill] = {}
+    prereq_refs: dict[str, tuple[tuple[str, Pos], ...]] = {}
+    for folder, index, bundle in discover_skills(content / "skills"):
+        loaded = load_skill(folder, index, bundle, diags)
+        if loaded is None:
+            continue
+        skill, refs = loaded
+        if skill.id in skills:
+            other = diags.rel(skills[skill.id].source)
+            diags.error(index, 1, 1, f"duplicate skill id '{skill.id}' (also used by {other})")
+            continue
+        for category, p in refs["category"]:
+            if category and category not in category_ids:
+                diags.error(index, p.line, p.column, _unknown("category", category, category_ids))
+        for level, p in refs["levels"]:
+            if level not in level_ids:
+                diags.error(index, p.line, p.column, f"level {level} is not one of the curriculum's levels ({_join(level_ids)})")
+        skills[skill.id] = skill
+        prereq_refs[skill.id] = refs["prerequisites"]
+        if not skill.levels and level_ids:
+            skills[skill.id] = _with_levels(skill, tuple(sorted(level_ids)))
+    for skill in skills.values():
+        for prereq, p in prereq_refs[skill.id]:
+            if prereq == skill.id:
+                diags.error(skill.source, p.line, p.column, f"skill '{skill.id}' cannot be its own prerequisite")
+            elif prereq not in skills:
+                diags.error(skill.source, p.line, p.column, _unknown("prerequisite skill", prereq, skills))
+    _check_cycles(skills, diags)
+
+    for sid, p in curriculum_refs:
+        if sid not in skills:
+            diags.error(content / "curriculum.yaml", p.line, p.column, _unknown("skill", sid, skills))
+
+    guides: dict[str, Guide] = {}
+    guides_dir = content / "guides"
+    if guides_dir.is_dir():
+        for path in sorted(guides_dir.glob("*.md")):
+            guide = load_guide(path, diags)
+            if guide is not None:
+                guides[guide.slug] = guide
+    guides = dict(sorted(guides.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+    cadres: list[Cadre] = []
+    roster = find_roster(content, diags)
+    if roster is not None:
+        cadres, where = load_roster(roster, diags)
+        for cadre in cadres:
+            for elective in cadre.electives:
+                p = where[cadre.id].get(f"elective:{elective}", Pos(0, 0))
+                if elective not in skills:
+                    diags.error(roster, p.line, p.column, _unknown("elective skill", elective, skills))
+            if curriculum.electives_min and len(cadre.electives) < curriculum.electives_min:
+                p = where[cadre.id]["row"]
+                diags.warning(
+                    roster, p.line, p.column,
+                    f"cadre '{cadre.id}' ({cadre.name}) has {len(cadre.electives)} elective(s); "
+                    f"the curriculum asks for at least {curriculum.electives_min}",
+                )
+    else:
+        diags.warning(content, 0, 0, "no roster (content/cadres.yaml, .csv or .xlsx): the service guide will be empty")
+
+    services: list[Service] = []
+    services_file = content / "services.yaml"
+    if services_file.is_file():
+        services, service_refs = load_services(services_file, diags)
+        for kind, ref, p in service_refs:
+            known: dict[str, object] | set[str] = category_ids if kind == "category" else skills
+            if ref and ref not in known:
+                diags.error(services_file, p.line, p.column, _unknown(kind, ref, known))
+
+    for township in curriculum.required_townships:
+        if cadres and township not in {c.township for c in cadres}:
+            diags.warning(content / "curriculum.yaml", 0, 0, f"township '{township}' has required skills but no cadre in the roster")
+
+    project = Project(
+        root=root,
+        site=site,
+        curriculum=curriculum,
+        skills=dict(sorted(skills.items(), key=lambda kv: (kv[1].category, kv[0]))),
+        guides=guides,
+        cadres=tuple(cadres),
+        services=tuple(services),
+    )
+    if own:
+        diags.raise_if_errors()
+    return project
+
+
+def _with_levels(skill: Skill, levels: tuple[int, ...]) -> Skill:
+    from dataclasses import replace
+
+    return replace(skill, levels=levels)
+
+
+def _check_cycles(skills: dict[str, Skill], diags: Diagnostics) -> None:
+    state: dict[str, int] = {}
+
+    def visit(sid: str, trail: list[str]) -> None:
+        state[sid] = 1
+        for nxt in skills[sid].prerequisites:
+            if nxt not in skills:
+                continue
+            if state.get(nxt) == 1:
+                cycle = " -> ".join([*trail[trail.index(nxt):], nxt]) if nxt in trail else nxt
+                diags.error(skills[sid].source, 1, 1, f"prerequisites form a cycle: {cycle}")
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[sid] = 2
+
+    for sid in sorted(skills):
+        if sid not in state:
+            visit(sid, [sid])
+
+
+def _unknown(kind: str, value: str, known: object) -> str:
+    import difflib
+
+    names = sorted(str(k) for k in known)  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown {kind} '{value}'{hint}"
+
+
+def _join(ids: set[int]) -> str:
+    return ", ".join(str(i) for i in sorted(ids))

@@ -1,0 +1,1 @@
+"""The build pipeline: validated project -> pages -> files written into site/ last."""

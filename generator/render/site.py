@@ -1,0 +1,281 @@
+"""build_site(): load, compile Markdown, plan pages, render templates, write — in that order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from ..content.models import Project, Skill
+from ..errors import CadreError, Diagnostic, Diagnostics
+from ..i18n import Translator
+from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
+from ..urls import href, output_file
+from ..project import load_project
+from .output import write_site
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where it goes, with which template and data."""
+
+    path: str
+    template: str
+    title: str
+    section: str
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+
+
+@dataclass
+class Compiled:
+    """Every Markdown source rendered to HTML, and the assets its links need."""
+
+    docs: dict[Path, Rendered]
+    links: Links
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    files: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def skill_path(skill: Skill) -> str:
+    return f"skills/{skill.id}/"
+
+
+def compile_content(project: Project, diags: Diagnostics) -> Compiled:
+    """Render every skill, lesson and guide; broken links and anchors become errors."""
+    content = project.root / "content"
+    pages: dict[Path, str] = {}
+    bundles: dict[Path, str] = {}
+    for skill in project.skills.values():
+        pages[skill.source.resolve()] = skill_path(skill)
+        if skill.bundle is not None:
+            bundles[skill.bundle.resolve()] = skill_path(skill)
+        for lesson in skill.lessons:
+            pages[lesson.source.resolve()] = f"{skill_path(skill)}{lesson.slug}/"
+    for guide in project.guides.values():
+        pages[guide.source.resolve()] = f"guides/{guide.slug}/"
+    links = Links(content.resolve(), pages, bundles)
+    renderer = MarkdownRenderer(links, diags)
+    docs: dict[Path, Rendered] = {}
+    sources = [(s.source, s.body, s.body_line) for s in project.skills.values()]
+    sources += [(lsn.source, lsn.body, lsn.body_line) for s in project.skills.values() for lsn in s.lessons]
+    sources += [(g.source, g.body, g.body_line) for g in project.guides.values()]
+    for source, body, line in sources:
+        resolved = source.resolve()
+        docs[resolved] = renderer.render(body, resolved, pages[resolved], line)
+    for skill in project.skills.values():
+        if skill.bundle is not None:
+            for asset in sorted(skill.bundle.resolve().rglob("*")):
+                if asset.is_file() and asset.suffix != ".md" and not asset.name.startswith("."):
+                    links.asset_url(asset)
+    check_anchors(links, {p: d.ids for p, d in docs.items()}, diags)
+    return Compiled(docs, links)
+
+
+def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
+    """Return every page of the site, in a stable order."""
+    cur = project.curriculum
+    docs = compiled.docs
+    pages: list[Page] = [Page("", "index.html", "", "home", description=t("home_motto"))]
+    for cat in cur.categories:
+        pages.append(
+            Page(
+                f"categories/{cat.id}/", "category.html", cat.title, "skills",
+                {"category": cat, "skills": project.skills_in(cat.id)},
+                ((t("nav_home"), ""),), cat.summary,
+            )
+        )
+    for skill in project.skills.values():
+        category = cur.category(skill.category)
+        crumbs = ((t("nav_home"), ""), (category.title, f"categories/{category.id}/"))
+        required_by = required_labels(project, skill.id, t)
+        prerequisites = [project.skills[p] for p in skill.prerequisites]
+        pages.append(
+            Page(
+                skill_path(skill), "skill.html", skill.title, "skills",
+                {"skill": skill, "category": category, "doc": docs[skill.source.resolve()],
+                 "required_by": required_by, "prerequisites": prerequisites},
+                crumbs, skill.summary,
+            )
+        )
+        chain = [(skill.title, skill_path(skill))] + [
+            (lsn.title, f"{skill_path(skill)}{lsn.slug}/") for lsn in skill.lessons
+        ]
+        for i, lesson in enumerate(skill.lessons):
+            pages.append(
+                Page(
+                    chain[i + 1][1], "lesson.html", lesson.title, "skills",
+                    {"skill": skill, "lesson": lesson, "index": i, "doc": docs[lesson.source.resolve()],
+                     "prev": chain[i], "next": chain[i + 2] if i + 2 < len(chain) else None},
+                    (*crumbs, (skill.title, skill_path(skill))),
+                    f"{skill.title} · {lesson.title}",
+                )
+            )
+    pages.append(
+        Page(
+            "curriculum/", "curriculum.html", t("curriculum_title"), "curriculum",
+            {
+                "by_post": [(p, _skills(project, cur.required_posts.get(p, ()))) for p in project.posts],
+                "by_township": [(tw, _skills(project, cur.required_townships.get(tw, ()))) for tw in project.townships],
+            },
+            ((t("nav_home"), ""),), t("curriculum_intro"),
+        )
+    )
+    for kind, names in (("post", project.posts), ("township", project.townships)):
+        for name in names:
+            ids = cur.required_for(post=name) if kind == "post" else cur.required_for(township=name)
+            why = {sid: t("why_all") for sid in cur.required_all}
+            extra = cur.required_posts.get(name, ()) if kind == "post" else cur.required_townships.get(name, ())
+            for sid in extra:
+                why.setdefault(sid, t(f"why_{kind}"))
+            skills = [(project.skills[sid], why[sid]) for sid in ids]
+            cadres = [c for c in project.cadres if (c.post if kind == "post" else c.township) == name]
+            pages.append(
+                Page(
+                    f"curriculum/{name}/", "plan.html", t(f"plan_{kind}_title", name=name), "curriculum",
+                    {"heading": t(f"plan_{kind}_title", name=name), "intro": t(f"plan_{kind}_intro", name=name),
+                     "skills": skills, "total_hours": sum(s.hours for s, _ in skills), "cadres": cadres,
+                     "kind": kind},
+                    ((t("nav_home"), ""), (t("curriculum_title"), "curriculum/")),
+                )
+            )
+    for guide in project.guides.values():
+        pages.append(
+            Page(
+                f"guides/{guide.slug}/", "guide.html", guide.title, "guides",
+                {"guide": guide, "doc": docs[guide.source.resolve()]},
+                ((t("nav_home"), ""),), guide.summary,
+            )
+        )
+    pages.append(Page("404.html", "404.html", t("not_found_title"), ""))
+    return pages
+
+
+def _skills(project: Project, ids: tuple[str, ...]) -> list[Skill]:
+    return [project.skills[i] for i in ids if i in project.skills]
+
+
+def required_labels(project: Project, skill_id: str, t: Translator) -> list[str]:
+    """Return who must learn a skill: every cadre, or the posts and townships that require it."""
+    cur = project.curriculum
+    if skill_id in cur.required_all:
+        return [t("everyone")]
+    posts = [p for p, ids in cur.required_posts.items() if skill_id in ids]
+    townships = [tw for tw, ids in cur.required_townships.items() if skill_id in ids]
+    return posts + townships
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str, bytes]:
+    """Return the bytes of every page, keyed by its file path in the site."""
+    env = _environment()
+    cur = project.curriculum
+    levels = {lv.id: lv.name for lv in cur.levels}
+    guides = list(project.guides.values())
+    elective_rule = t("electives_rule", n=cur.electives_min) if cur.electives_min else t("electives_free")
+    common = {
+        "site": project.site,
+        "project": project,
+        "curriculum": cur,
+        "guides": guides,
+        "t": t,
+        "lang": project.site.locale,
+        "levels_of": lambda s: [levels[lv] for lv in s.levels if lv in levels],
+        "required_all": _skills(project, cur.required_all),
+        "required_ids": set(cur.required_all),
+        "elective_rule": elective_rule,
+    }
+    out: dict[str, bytes] = {}
+    for page in pages:
+        url: Callable[[str], str]
+        if page.path == "404.html" and project.site.base_url:
+            base = project.site.base_url
+            url = lambda to, base=base: base + quote(output_file(to), safe="/%")  # noqa: E731
+        else:
+            url = lambda to, here=page.path: href(here, to)  # noqa: E731
+        context = {
+            **common,
+            **page.context,
+            "title": page.title,
+            "section": page.section,
+            "crumbs": page.crumbs,
+            "description": page.description,
+            "url": url,
+        }
+        html = env.get_template(page.template).render(context)
+        out[output_file(page.path)] = html.encode("utf-8")
+    return out
+
+
+def sitemap(project: Project, pages: list[Page]) -> bytes:
+    """Return sitemap.xml listing every page (absolute when site.yaml has a base_url)."""
+    base = project.site.base_url
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        if page.path == "404.html":
+            continue
+        lines.append(f"  <url><loc>{base}{quote(page.path)}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def static_files() -> dict[str, bytes]:
+    """Return the shared CSS and scripts shipped with the package, keyed by site path."""
+    out: dict[str, bytes] = {}
+    root = resources.files("generator").joinpath("static")
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.is_file() and not entry.name.startswith("."):
+            out[f"assets/{entry.name}"] = entry.read_bytes()
+    return out
+
+
+def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
+    """Load, validate and compile the project without writing anything; raise on errors."""
+    root = Path(root).resolve()
+    diags = Diagnostics(root)
+    project = load_project(root, diags)
+    diags.raise_if_errors()
+    compiled = compile_content(project, diags)
+    if not project.site.base_url:
+        diags.warning(root / "content/site.yaml", 0, 0, "no base_url: sitemap.xml will list relative addresses")
+    diags.raise_if_errors()
+    return project, compiled, diags
+
+
+def build_site(root: Path | str, out: Path | str | None = None) -> BuildResult:
+    """Build the project in `root` into `out` (default `root/site`); return what was written."""
+    project, compiled, diags = check_project(root)
+    target = Path(out).resolve() if out else project.root / "site"
+    if target.exists() and not target.is_dir():
+        raise CadreError(f"{target} exists and is not a folder; remove it or choose another output")
+    if target == project.root or project.root.is_relative_to(target) or (project.root / "content").resolve().is_relative_to(target):
+        raise CadreError(f"refusing to build into {target}: it holds the project itself")
+    t = Translator(project.site.locale)
+    pages = plan_pages(project, compiled, t)
+    files = render_pages(project, pages, t)
+    files.update(static_files())
+    files["sitemap.xml"] = sitemap(project, pages)
+    copies = {url: path for path, url in compiled.links.assets.items()}
+    write_site(target, files, copies)
+    return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
+
