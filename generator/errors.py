@@ -54,6 +54,10 @@ class Diagnostics:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
 
+    def count(self) -> int:
+        """Return how many errors have been reported so far."""
+        return sum(1 for d in self.items if d.severity == "error")
+
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]

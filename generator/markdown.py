@@ -25,11 +25,21 @@ from .errors import Diagnostics
 from .urls import href
 from .yamlloc import Pos
 
-_CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
-_ENDS_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\r?\n[ \t]*$")
-_STARTS_CJK = re.compile(rf"^[{_CJK}]")
-_LEADING_CJK_BREAK = re.compile(rf"^[ \t]*\r?\n[ \t]*(?=[{_CJK}])")
+# Chinese characters, CJK and full-width punctuation, and the general punctuation Chinese text
+# uses (curly quotes, dashes, ellipsis).
+_CJK = (
+    r"\u2010-\u206f\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u33ff"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+)
+# A line break is dropped when it falls between Chinese text on both sides; Chinese text often
+# uses half-width punctuation (,;:) too, so "中文," before a break still counts as Chinese.
+_BEFORE = rf"(?:(?<=[{_CJK}])|(?<=[{_CJK}][,.;:!?)\]]))"
+_AFTER = rf"(?=[{_CJK}]|\((?=[{_CJK}]))"
+_CJK_BREAK = re.compile(rf"{_BEFORE}[ \t]*\r?\n[ \t]*{_AFTER}")
+_ENDS_CJK_BREAK = re.compile(rf"{_BEFORE}[ \t]*\r?\n[ \t]*$")
+_STARTS_CJK = re.compile(rf"^{_AFTER}")
+_LEADING_CJK_BREAK = re.compile(rf"^[ \t]*\r?\n[ \t]*{_AFTER}")
+_ENDS_CJK = re.compile(rf"(?:[{_CJK}]|[{_CJK}][,.;:!?)\]])$")
 _SKIP_TAGS = {"pre", "code", "script", "style"}
 
 
@@ -80,7 +90,7 @@ class Links:
         return self.assets[path]
 
 
-class _Document(Treeprocessor):
+class _Document(Treeprocessor):  # type: ignore[misc]
     """Rewrites links, joins Chinese line breaks and records headings and ids."""
 
     def __init__(self, md: markdown.Markdown, owner: MarkdownRenderer) -> None:
@@ -129,11 +139,11 @@ def _join_across(el: ET.Element) -> None:
         tail = child.tail
         if tail and not isinstance(tail, AtomicString) and child.tag not in _SKIP_TAGS:
             inner = "".join(child.itertext())
-            if inner and re.match(rf"[{_CJK}]", inner[-1]):
+            if _ENDS_CJK.search(inner):
                 child.tail = _LEADING_CJK_BREAK.sub("", tail)
 
 
-class _Extension(Extension):
+class _Extension(Extension):  # type: ignore[misc]
     def __init__(self, owner: MarkdownRenderer) -> None:
         super().__init__()
         self.owner = owner
@@ -188,6 +198,9 @@ class MarkdownRenderer:
                 return Pos(i + self.body_line, col + 1)
         return Pos(self.body_line, 1)
 
+    def error(self, pos: Pos, message: str) -> None:
+        self.diags.error(self.source, pos.line, pos.column, message)
+
     def rewrite(self, link: str, kind: str) -> str:
         """Return the page-relative URL for a link or image written in the current source."""
         parts = urlsplit(link)
@@ -197,29 +210,29 @@ class MarkdownRenderer:
             return link
         pos = self.position(link)
         if link.startswith("/"):
-            self.diags.error(self.source, pos.line, pos.column, f"link '{link}' starts with '/'; use a path relative to this file so the site works from any folder")
+            self.error(pos, f"link '{link}' starts with '/'; use a path relative to this file so the site works from any folder")
             return link
         target = (self.source.parent / unquote(parts.path)).resolve() if parts.path else self.source
         content = self.links.content
         if not target.is_relative_to(content):
-            self.diags.error(self.source, pos.line, pos.column, f"{kind} '{link}' points outside the content folder")
+            self.error(pos, f"{kind} '{link}' points outside the content folder")
             return link
         if not target.exists():
             what = "image" if kind == "image" else "link"
-            self.diags.error(self.source, pos.line, pos.column, f"broken {what}: '{link}' does not exist ({_rel(target, content)})")
+            self.error(pos, f"broken {what}: '{link}' does not exist ({_rel(target, content)})")
             return link
         if target.is_dir() and (target / "index.md").is_file():
             target = target / "index.md"
         if target.suffix == ".md":
             page = self.links.pages.get(target)
             if page is None:
-                self.diags.error(self.source, pos.line, pos.column, f"link '{link}' points to a Markdown file that is not a page of the site")
+                self.error(pos, f"link '{link}' points to a Markdown file that is not a page of the site")
                 return link
             if parts.fragment:
                 self.links.anchors.append(AnchorRef(self.source, pos, target, unquote(parts.fragment)))
             return href(self.page, page, parts.fragment)
         if target.is_dir():
-            self.diags.error(self.source, pos.line, pos.column, f"{kind} '{link}' points to a folder, not a file")
+            self.error(pos, f"{kind} '{link}' points to a folder, not a file")
             return link
         return href(self.page, self.links.asset_url(target), parts.fragment)
 
@@ -236,4 +249,5 @@ def check_anchors(links: Links, ids: dict[Path, frozenset[str]], diags: Diagnost
     for ref in links.anchors:
         known = ids.get(ref.target)
         if known is not None and ref.anchor not in known:
-            diags.error(ref.source, ref.pos.line, ref.pos.column, f"broken anchor: '#{ref.anchor}' is not a heading of {_rel(ref.target, links.content)}")
+            message = f"broken anchor: '#{ref.anchor}' is not a heading of {_rel(ref.target, links.content)}"
+            diags.error(ref.source, ref.pos.line, ref.pos.column, message)

@@ -29,9 +29,12 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
 
     skills: dict[str, Skill] = {}
     prereq_refs: dict[str, tuple[tuple[str, Pos], ...]] = {}
+    # Skills whose file could not be read: already reported, so references to them are not.
+    unreadable: set[str] = set()
     for folder, index, bundle in discover_skills(content / "skills"):
         loaded = load_skill(folder, index, bundle, diags)
         if loaded is None:
+            unreadable.add(bundle.name if bundle else index.stem)
             continue
         skill, refs = loaded
         if skill.id in skills:
@@ -52,12 +55,13 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
         for prereq, p in prereq_refs[skill.id]:
             if prereq == skill.id:
                 diags.error(skill.source, p.line, p.column, f"skill '{skill.id}' cannot be its own prerequisite")
-            elif prereq not in skills:
+            elif prereq not in skills and prereq not in unreadable:
                 diags.error(skill.source, p.line, p.column, _unknown("prerequisite skill", prereq, skills))
     _check_cycles(skills, diags)
 
+    known_or_reported = set(skills) | unreadable
     for sid, p in curriculum_refs:
-        if sid not in skills:
+        if sid not in known_or_reported:
             diags.error(content / "curriculum.yaml", p.line, p.column, _unknown("skill", sid, skills))
 
     guides: dict[str, Guide] = {}
@@ -76,7 +80,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
         for cadre in cadres:
             for elective in cadre.electives:
                 p = where[cadre.id].get(f"elective:{elective}", Pos(0, 0))
-                if elective not in skills:
+                if elective not in known_or_reported:
                     diags.error(roster, p.line, p.column, _unknown("elective skill", elective, skills))
             if curriculum.electives_min and len(cadre.electives) < curriculum.electives_min:
                 p = where[cadre.id]["row"]
@@ -93,13 +97,14 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     if services_file.is_file():
         services, service_refs = load_services(services_file, diags)
         for kind, ref, p in service_refs:
-            known: dict[str, object] | set[str] = category_ids if kind == "category" else skills
-            if ref and ref not in known:
+            known = category_ids if kind == "category" else set(skills)
+            if ref and ref not in known and ref not in unreadable:
                 diags.error(services_file, p.line, p.column, _unknown(kind, ref, known))
 
     for township in curriculum.required_townships:
         if cadres and township not in {c.township for c in cadres}:
-            diags.warning(content / "curriculum.yaml", 0, 0, f"township '{township}' has required skills but no cadre in the roster")
+            message = f"township '{township}' has required skills but no cadre in the roster"
+            diags.warning(content / "curriculum.yaml", 0, 0, message)
 
     project = Project(
         root=root,

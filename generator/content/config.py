@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import Diagnostics
 from ..yamlloc import Pos, load_yaml_file
@@ -19,7 +20,10 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
     if not path.is_file():
         diags.error(path, 0, 0, "missing site settings file (it needs at least 'title')")
         return SiteConfig(title="cadre")
+    before = diags.count()
     data = load_yaml_file(path, diags)
+    if data is None and diags.count() > before:
+        return SiteConfig(title="cadre")
     f = Fields(
         diags, path, data, "site.yaml",
         ("title", "locale", "base_url", "organisation", "hotline", "ledger_prefix"),
@@ -40,7 +44,7 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
     if not re.match(r"^[A-Z0-9]{1,12}$", prefix):
         f.fail("ledger_prefix", f"ledger_prefix must be 1–12 capital letters or digits, not '{prefix}'")
         prefix = "CERT"
-    extra = f.mapping("extra") or {}
+    extra: dict[str, Any] = dict(f.mapping("extra") or {})
     return SiteConfig(
         title=f.text("title", "cadre"),
         locale=locale,
@@ -58,7 +62,10 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
     if not path.is_file():
         diags.error(path, 0, 0, "missing curriculum file (it needs at least 'categories')")
         return Curriculum(categories=()), refs
+    before = diags.count()
     data = load_yaml_file(path, diags)
+    if data is None and diags.count() > before:
+        return Curriculum(categories=()), refs
     f = Fields(
         diags, path, data, "curriculum.yaml",
         ("categories", "levels", "required", "electives", "min_certificates"),

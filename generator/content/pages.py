@@ -42,7 +42,11 @@ def read_page(path: Path, diags: Diagnostics) -> tuple[Any, str, int] | None:
         return None
     if fm is None:
         return None, body, line
-    return load_yaml(fm, path, diags, line_offset=1), body, line
+    before = diags.count()
+    data = load_yaml(fm, path, diags, line_offset=1)
+    if data is None and diags.count() > before:
+        return None
+    return data, body, line
 
 
 def discover_skills(skills_dir: Path) -> list[tuple[str, Path, Path | None]]:

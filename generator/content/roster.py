@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostics
-from ..yamlloc import LDict, Pos, load_yaml_file
+from ..yamlloc import LDict, LList, Pos, load_yaml_file
 from .models import Cadre
 from .schema import Fields
 
@@ -81,7 +81,7 @@ def _yaml_rows(path: Path, diags: Diagnostics) -> Iterator[Row]:
     data = load_yaml_file(path, diags)
     if data is None:
         return
-    if not isinstance(data, list):
+    if not isinstance(data, LList):
         diags.error(path, 1, 1, "cadres.yaml must be a list of cadres (each line starting with '- id: ...')")
         return
     for i, item in enumerate(data):

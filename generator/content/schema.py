@@ -42,7 +42,10 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def pos_of(container: Any, default: Pos = Pos(0, 0)) -> Pos:
+_NOWHERE = Pos(0, 0)
+
+
+def pos_of(container: Any, default: Pos = _NOWHERE) -> Pos:
     """Return the position of a located YAML container, or `default`."""
     return getattr(container, "pos", default)
 
@@ -161,7 +164,8 @@ class Fields:
         for i, item in enumerate(value):
             p = positions[i] if i < len(positions) else self.at(key)
             if isinstance(item, bool) or not isinstance(item, int):
-                self.diags.error(self.path, p.line, p.column, f"each item of '{key}' must be a whole number, not {describe(item)}")
+                message = f"each item of '{key}' must be a whole number, not {describe(item)}"
+                self.diags.error(self.path, p.line, p.column, message)
                 self.ok = False
                 continue
             out.append((item, p))
@@ -171,7 +175,7 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return None
-        if not isinstance(value, dict):
+        if not isinstance(value, LDict):
             self.fail(key, f"'{key}' must be a mapping of keys to values, not {describe(value)}")
             return None
         return value
@@ -180,7 +184,7 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return None
-        if not isinstance(value, list):
+        if not isinstance(value, LList):
             self.fail(key, f"'{key}' must be a list, not {describe(value)}")
             return None
         return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Diagnostics
-from ..yamlloc import Pos, load_yaml_file
+from ..yamlloc import LList, Pos, load_yaml_file
 from .config import ID_RE
 from .models import Service
 from .schema import Fields
@@ -19,7 +19,7 @@ def load_services(path: Path, diags: Diagnostics) -> tuple[list[Service], list[t
     data = load_yaml_file(path, diags)
     if data is None:
         return [], refs
-    if not isinstance(data, list):
+    if not isinstance(data, LList):
         diags.error(path, 1, 1, "services.yaml must be a list of service items (each starting with '- id: ...')")
         return [], refs
     services: list[Service] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,8 +16,8 @@ from ..content.models import Project, Skill
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..i18n import Translator
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
-from ..urls import href, output_file
 from ..project import load_project
+from ..urls import href, output_file
 from .output import write_site
 
 
@@ -205,14 +206,15 @@ def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str
         "required_ids": set(cur.required_all),
         "elective_rule": elective_rule,
     }
+    static = static_files()
     out: dict[str, bytes] = {}
     for page in pages:
         url: Callable[[str], str]
         if page.path == "404.html" and project.site.base_url:
-            base = project.site.base_url
-            url = lambda to, base=base: base + quote(output_file(to), safe="/%")  # noqa: E731
+            # A 404 page is served at any depth, so relative links cannot work there.
+            url = functools.partial(_absolute, project.site.base_url)
         else:
-            url = lambda to, here=page.path: href(here, to)  # noqa: E731
+            url = functools.partial(href, page.path)
         context = {
             **common,
             **page.context,
@@ -221,10 +223,16 @@ def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str
             "crumbs": page.crumbs,
             "description": page.description,
             "url": url,
+            # The 404 page is served at any depth: it carries its styles instead of linking them.
+            "inline_css": static["assets/style.css"].decode("utf-8") if page.path == "404.html" else "",
         }
         html = env.get_template(page.template).render(context)
         out[output_file(page.path)] = html.encode("utf-8")
     return out
+
+
+def _absolute(base: str, to: str) -> str:
+    return base + quote(output_file(to), safe="/%")
 
 
 def sitemap(project: Project, pages: list[Page]) -> bytes:
@@ -268,7 +276,7 @@ def build_site(root: Path | str, out: Path | str | None = None) -> BuildResult:
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
         raise CadreError(f"{target} exists and is not a folder; remove it or choose another output")
-    if target == project.root or project.root.is_relative_to(target) or (project.root / "content").resolve().is_relative_to(target):
+    if project.root.is_relative_to(target) or (project.root / "content").resolve().is_relative_to(target):
         raise CadreError(f"refusing to build into {target}: it holds the project itself")
     t = Translator(project.site.locale)
     pages = plan_pages(project, compiled, t)
