@@ -217,3 +217,18 @@ def test_warnings_for_missing_phone(make_project: MakeProject) -> None:
     assert [str(w) for w in diags.warnings if "phone" in str(w)] == [
         "content/cadres.yaml:1:3: warning: cadre 'c1' (甲) has no phone number; the guide will print a gap"
     ]
+
+
+def test_post_and_township_names_must_be_safe_folder_names(make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "content/curriculum.yaml": "categories:\n  - {id: economy, title: 经济}\nrequired:\n  posts:\n    ../etc: [alpha]\n",
+            "content/cadres.yaml": "- {id: c1, name: 甲, township: 云溪/乡, post: 干事, duties: 值班, phone: '100'}\n",
+        }
+    )
+    assert errors_of(root) == [
+        "content/cadres.yaml:1:31: error: '云溪/乡' cannot be used as a post or township name (it becomes a web address): "
+        "avoid / \\ : * ? \" < > | # % and a leading '.'",
+        "content/curriculum.yaml:5:5: error: '../etc' cannot be used as a post or township name (it becomes a web address): "
+        "avoid / \\ : * ? \" < > | # % and a leading '.'",
+    ]

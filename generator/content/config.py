@@ -13,6 +13,17 @@ from .schema import Fields
 
 LOCALES = ("zh-CN", "en")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_BAD_NAME = re.compile(r"[/\\<>:\"|?*#%\x00-\x1f]")
+
+
+def name_problem(name: str) -> str | None:
+    """Say why a post or township name cannot be a folder of the site, or return None."""
+    if name.startswith(".") or _BAD_NAME.search(name):
+        return (
+            f"'{name}' cannot be used as a post or township name (it becomes a web address): "
+            "avoid / \\ : * ? \" < > | # % and a leading '.'"
+        )
+    return None
 
 
 def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
@@ -124,6 +135,10 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
             for name in group:
                 if name == "extra":
                     continue
+                problem = name_problem(name)
+                if problem:
+                    p = group.key_pos[name]
+                    diags.error(path, p.line, p.column, problem)
                 target[name] = _ids(gf, name, refs)
 
     electives_min = 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import Diagnostics
 from ..yamlloc import LDict, LList, Pos, load_yaml_file
+from .config import name_problem
 from .models import Cadre
 from .schema import Fields
 
@@ -68,6 +69,10 @@ def load_roster(path: Path, diags: Diagnostics) -> tuple[list[Cadre], dict[str, 
             phone=f.text("phone"),
             electives=items,
         )
+        for key in ("township", "post"):
+            problem = name_problem(getattr(cadre, key))
+            if problem:
+                f.fail(key, problem)
         for key, label in (("post", "post"), ("phone", "phone number"), ("duties", "duties")):
             if not getattr(cadre, key):
                 p = f.at(key)
