@@ -118,8 +118,31 @@ class _Document(Treeprocessor):  # type: ignore[misc]
                 o.ids.add(el.get("id", ""))
             if el.tag in ("h2", "h3", "h4") and el.get("id"):
                 o.headings.append(Heading(int(el.tag[1]), el.get("id", ""), "".join(el.itertext()).strip()))
+        _wrap_tables(root)
         if o.collect_text:
             o.text_parts.append(" ".join(t.strip() for t in root.itertext() if t.strip()))
+
+
+def _wrap_tables(root: ET.Element) -> None:
+    """Put each table in a box that scrolls sideways, and make each picture open full size when tapped.
+
+    A wide table must never widen the page, and a wide figure shrunk to a phone's width is too
+    small to read until it is opened on its own and zoomed.
+    """
+    for parent in list(root.iter()):
+        if parent.tag == "a":
+            continue
+        for i, child in enumerate(list(parent)):
+            if child.tag == "table":
+                box = ET.Element("div", {"class": "table-wrap"})
+            elif child.tag == "img" and child.get("src"):
+                box = ET.Element("a", {"class": "figure", "href": child.get("src", "")})
+            else:
+                continue
+            box.tail, child.tail = child.tail, None
+            parent.remove(child)
+            box.append(child)
+            parent.insert(i, box)
 
 
 def _join_across(el: ET.Element) -> None:

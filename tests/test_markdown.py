@@ -89,3 +89,9 @@ def test_href_is_relative_and_names_index_html() -> None:
     assert href("skills/a/", "assets/style.css") == "../../assets/style.css"
     assert href("404.html", "curriculum/") == "curriculum/index.html"
     assert href("curriculum/", "curriculum/平安助理/") == "%E5%B9%B3%E5%AE%89%E5%8A%A9%E7%90%86/index.html"
+
+
+def test_tables_scroll_in_their_own_box_and_pictures_open_full_size() -> None:
+    html = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n![图](https://example.org/a.svg)\n").html
+    assert html.startswith('<div class="table-wrap"><table>')
+    assert '<a class="figure" href="https://example.org/a.svg"><img alt="图" loading="lazy" src="https://example.org/a.svg"></a>' in html
