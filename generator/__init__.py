@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .project import load_project
+from .quiz.grading import grade
 from .render.site import build_site
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build_site", "load_project"]
+__all__ = ["__version__", "build_site", "grade", "load_project"]

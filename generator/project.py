@@ -10,6 +10,7 @@ from .content.pages import discover_skills, load_guide, load_skill
 from .content.roster import find_roster, load_roster
 from .content.services import load_services
 from .errors import Diagnostics
+from .quiz.bank import Bank, load_bank
 from .yamlloc import Pos
 
 
@@ -106,6 +107,8 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
             message = f"township '{township}' has required skills but no cadre in the roster"
             diags.warning(content / "curriculum.yaml", 0, 0, message)
 
+    banks = load_banks(root / "quizzes", skills, {lv.id for lv in curriculum.levels}, diags)
+
     project = Project(
         root=root,
         site=site,
@@ -114,10 +117,35 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
         guides=guides,
         cadres=tuple(cadres),
         services=tuple(services),
+        banks=banks,
     )
     if own:
         diags.raise_if_errors()
     return project
+
+
+def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics) -> dict[str, Bank]:
+    """Return every question bank by skill id; warn about skill levels with no questions."""
+    banks: dict[str, Bank] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix == ".yml" or (path.suffix == ".yaml" and path.name.startswith(".")):
+                diags.warning(path, 0, 0, "ignored: a bank is named <skill-id>.yaml")
+            if path.suffix != ".yaml" or path.name.startswith("."):
+                continue
+            bank = load_bank(path, {s.id: s.levels for s in skills.values()}, level_ids, diags)
+            if bank is not None and bank.skill in skills:
+                banks[bank.skill] = bank
+    for skill in skills.values():
+        bank = banks.get(skill.id)
+        if bank is None:
+            diags.warning(skill.source, 0, 0, f"skill '{skill.id}' has no question bank (quizzes/{skill.id}.yaml)")
+            continue
+        missing = [lv for lv in skill.levels if not any(q.level == lv for q in bank.questions)]
+        if missing:
+            levels = ", ".join(str(lv) for lv in missing)
+            diags.warning(bank.path, 0, 0, f"skill '{skill.id}' offers level {levels} but its bank has no questions for it")
+    return banks
 
 
 def _with_levels(skill: Skill, levels: tuple[int, ...]) -> Skill:

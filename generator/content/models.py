@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..quiz.bank import Bank
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class Project:
     guides: dict[str, Guide]
     cadres: tuple[Cadre, ...]
     services: tuple[Service, ...]
+    banks: dict[str, Bank] = field(default_factory=dict)
 
     @property
     def townships(self) -> tuple[str, ...]:

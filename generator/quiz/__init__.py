@@ -1,0 +1,1 @@
+"""Question banks, grading, draws and imports."""
