@@ -19,6 +19,8 @@ from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
 from ..urls import href, output_file
 from .output import write_site
+from .practice import practice_data, script_json
+from .scripts import scripts
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     crumbs: tuple[tuple[str, str], ...] = ()
     description: str = ""
+    scripts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Compiled:
 
     docs: dict[Path, Rendered]
     links: Links
+    practice: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,20 +86,27 @@ def compile_content(project: Project, diags: Diagnostics) -> Compiled:
                 if asset.is_file() and asset.suffix != ".md" and not asset.name.startswith("."):
                     links.asset_url(asset)
     check_anchors(links, {p: d.ids for p, d in docs.items()}, diags)
-    return Compiled(docs, links)
+    t = Translator(project.site.locale)
+    practice = {
+        sid: practice_data(project, bank, renderer, f"skills/{sid}/practice/", t)
+        for sid, bank in project.banks.items()
+        if bank.practice
+    }
+    return Compiled(docs, links, practice)
 
 
 def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
     """Return every page of the site, in a stable order."""
     cur = project.curriculum
     docs = compiled.docs
-    pages: list[Page] = [Page("", "index.html", "", "home", description=t("home_motto"))]
+    progress = ("assets/progress.js",)
+    pages: list[Page] = [Page("", "index.html", "", "home", description=t("home_motto"), scripts=progress)]
     for cat in cur.categories:
         pages.append(
             Page(
                 f"categories/{cat.id}/", "category.html", cat.title, "skills",
                 {"category": cat, "skills": project.skills_in(cat.id)},
-                ((t("nav_home"), ""),), cat.summary,
+                ((t("nav_home"), ""),), cat.summary, progress,
             )
         )
     for skill in project.skills.values():
@@ -107,10 +118,20 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
             Page(
                 skill_path(skill), "skill.html", skill.title, "skills",
                 {"skill": skill, "category": category, "doc": docs[skill.source.resolve()],
-                 "required_by": required_by, "prerequisites": prerequisites},
-                crumbs, skill.summary,
+                 "required_by": required_by, "prerequisites": prerequisites,
+                 "practice_count": len(compiled.practice.get(skill.id, {}).get("questions", []))},
+                crumbs, skill.summary, progress,
             )
         )
+        if skill.id in compiled.practice:
+            data = compiled.practice[skill.id]
+            pages.append(
+                Page(
+                    f"{skill_path(skill)}practice/", "practice.html", t("practice_title", skill=skill.title), "skills",
+                    {"skill": skill, "data": data, "data_json": script_json(data)},
+                    (*crumbs, (skill.title, skill_path(skill))), skill.summary, ("assets/practice.js",),
+                )
+            )
         chain = [(skill.title, skill_path(skill))] + [
             (lsn.title, f"{skill_path(skill)}{lsn.slug}/") for lsn in skill.lessons
         ]
@@ -204,6 +225,9 @@ def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str
         "levels_of": lambda s: [levels[lv] for lv in s.levels if lv in levels],
         "required_all": _skills(project, cur.required_all),
         "required_ids": set(cur.required_all),
+        "required_json": script_json(
+            {"all": list(cur.required_all), "posts": cur.required_posts, "townships": cur.required_townships}
+        ),
         "elective_rule": elective_rule,
     }
     static = static_files()
@@ -221,6 +245,7 @@ def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str
             "title": page.title,
             "section": page.section,
             "crumbs": page.crumbs,
+            "scripts": page.scripts,
             "description": page.description,
             "url": url,
             # The 404 page is served at any depth: it carries its styles instead of linking them.
@@ -252,7 +277,7 @@ def static_files() -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     root = resources.files("generator").joinpath("static")
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.is_file() and not entry.name.startswith("."):
+        if entry.is_file() and entry.name.endswith(".css"):
             out[f"assets/{entry.name}"] = entry.read_bytes()
     return out
 
@@ -282,6 +307,7 @@ def build_site(root: Path | str, out: Path | str | None = None) -> BuildResult:
     pages = plan_pages(project, compiled, t)
     files = render_pages(project, pages, t)
     files.update(static_files())
+    files.update(scripts(project.site.locale))
     files["sitemap.xml"] = sitemap(project, pages)
     copies = {url: path for path, url in compiled.links.assets.items()}
     write_site(target, files, copies)
