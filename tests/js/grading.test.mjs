@@ -32,3 +32,17 @@ test("numbers parse exactly", () => {
   assert.equal(fracToString(parseNumber("3.6", true)), "18/5");
   assert.equal(parseNumber("1e999"), null);
 });
+
+test("random responses of every shape never throw and stay within the points", () => {
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const atoms = [null, undefined, true, false, 0, -1, 3.6, 1e308, NaN, Infinity, "", "A", "ab", "对", "１e999", "1|2", "1B 2A", {}, { a: 1 }];
+  const value = (depth) => (depth > 0 && rand() < 0.3 ? Array.from({ length: Math.floor(rand() * 4) }, () => value(depth - 1)) : atoms[Math.floor(rand() * atoms.length)]);
+  for (let i = 0; i < 3000; i++) {
+    const q = cases[Math.floor(rand() * cases.length)].question;
+    const earned = grade(q, value(3));
+    const points = q.points ?? 1;
+    assert.ok(earned.n >= 0n);
+    assert.ok(Number(earned.n) / Number(earned.d) <= points + 1e-9);
+  }
+});
