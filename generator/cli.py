@@ -172,6 +172,50 @@ def new_skill_command(skill_id: str, category: str, title: str | None, bundle: b
     click.echo(f"Wrote {_display(path)}")
 
 
+@main.group()
+def quiz() -> None:
+    """Work with question banks.
+
+    \b
+    Example:
+      cadre quiz import moodle-export.gift --skill tea-garden-management
+    """
+
+
+@quiz.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skill", "-s", required=True, help="The skill the questions belong to.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the bank.  [default: quizzes/SKILL.yaml]")
+@click.option("--level", "-l", type=int, default=1, show_default=True, help="The level the questions are for.")
+@click.option("--force", is_flag=True, help="Replace the bank if it already exists.")
+@project_option
+@_project_errors
+def quiz_import(file: Path, skill: str, out: Path | None, level: int, force: bool, project: Path) -> None:
+    """Import Moodle GIFT or Aiken questions into a question bank.
+
+    GIFT (.gift, or .txt in GIFT syntax): multiple choice with one or several right answers and
+    %weights%, true/false, short answer (as fill), missing word, numeric ({#3.5:0.1}, {#1..5})
+    and matching. Aiken: multiple choice. Essay, description and cloze questions cannot be
+    mapped; each is listed with its line. The bank is checked before it is written; imported
+    questions are exam-only until you mark some `practice: true`.
+
+    \b
+    Example:
+      cadre quiz import moodle-export.gift --skill tea-garden-management
+      cadre quiz import questions.txt --skill dispute-mediation --level 2 --out review/dispute-mediation.yaml
+    """
+    from .quiz.importer import import_questions
+
+    result = import_questions(project, file, skill, out, level, force)
+    for skipped in result.skipped:
+        click.echo(f"{_display(file)}:{skipped.line}:1: warning: not imported: {skipped.message}", err=True)
+    click.echo(
+        f"Imported {result.imported} question(s) from {result.format.upper()} into {_display(result.out)}"
+        + (f"; {len(result.skipped)} could not be mapped (listed above)" if result.skipped else "")
+    )
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))

@@ -5,8 +5,8 @@ blank lines, whole-line `//` comments are dropped, `\\` escapes `~ = # { } :` an
 break, the answers are the first `{...}` of the question, and the answer list decides the type (empty:
 essay; starting with `#`: numeric; any `~`: multiple choice; `=` and `->`: matching; T/TRUE/F/FALSE:
 true/false; otherwise short answer). Where Moodle would import something cadre cannot hold (an essay,
-a description, partial credit on a single choice that has no one right answer...), the question is
-reported in `Imported.skipped` with the line it starts on, and nothing is guessed.
+a description, Cloze, a one-answer choice with two fully right answers...), the question is reported
+in `Imported.skipped` with the line it starts on, and nothing is guessed.
 """
 
 from __future__ import annotations
