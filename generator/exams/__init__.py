@@ -1,0 +1,1 @@
+"""Exams: accounts and sign-in, attempts (online and on paper), grading sheets."""
