@@ -31,6 +31,17 @@ def quiet_option(func: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")(func)
 
 
+def ledger_option(func: F) -> F:
+    """--ledger and --demo: which ledger a command reads or writes."""
+    func = click.option(
+        "--demo", is_flag=True, help="Use the demonstration ledger (data/demo-ledger.sqlite3) instead of the real one."
+    )(func)
+    return click.option(
+        "--ledger", "ledger", default=None, metavar="URL",
+        help="A SQLite file or a postgresql:// URL.  [default: $CADRE_LEDGER, else data/ledger.sqlite3]",
+    )(func)
+
+
 def _warn(warnings: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for w in warnings:
         click.echo(str(w), err=True)
@@ -71,31 +82,35 @@ def main() -> None:
 @main.command()
 @project_option
 @quiet_option
+@ledger_option
 @click.option(
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where to write the site.  [default: site/ in the project]",
 )
 @_project_errors
-def build(project: Path, quiet: bool, out: Path | None) -> None:
+def build(project: Path, quiet: bool, ledger: str | None, demo: bool, out: Path | None) -> None:
     """Build the static training site into site/.
 
     Everything is read and checked first; the new site is written beside the old one and
-    swapped in, so a failed build leaves the previous site as it was.
+    swapped in, so a failed build leaves the previous site as it was. The certificate registry
+    (ledger/) is published from the ledger; --demo builds from a demonstration ledger, made by
+    running the roster through simulated exams, and marks every page with a banner.
 
     \b
     Example:
       cadre build
+      cadre build --demo
       cadre build --project ../county --out /var/www/training
     """
     from .render.site import build_site
 
-    result = build_site(project, out)
+    result = build_site(project, out, demo=demo, ledger=ledger)
     _warn(result.warnings)
     if not quiet:
         where = _display(result.out)
         click.echo(f"Built {result.pages} pages ({result.files} files) into {where}/")
-        click.echo(f"Open {where}/index.html in a browser, or serve it on this machine with:")
-        click.echo(f"  python3 -m http.server --directory {where} 8000   # then visit http://127.0.0.1:8000/")
+        click.echo(f"Open {where}/index.html in a browser to study offline, or serve it with the exam API:")
+        click.echo("  cadre serve" + (" --demo" if demo else "") + "   # then visit http://127.0.0.1:8000/")
 
 
 @main.command()
@@ -214,6 +229,79 @@ def quiz_import(file: Path, skill: str, out: Path | None, level: int, force: boo
         f"Imported {result.imported} question(s) from {result.format.upper()} into {_display(result.out)}"
         + (f"; {len(result.skipped)} could not be mapped (listed above)" if result.skipped else "")
     )
+
+
+@main.command()
+@project_option
+@ledger_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port to listen on.")
+@_project_errors
+def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int) -> None:
+    """Serve the built site and the exam API.
+
+    Cadres sign in on the site's exam page (exams/) with their roster id and PIN, take an exam
+    under the server's clock, and get their certificate in the ledger when they pass. Build the
+    site first (cadre build); give PINs with cadre accounts issue.
+
+    \b
+    Example:
+      cadre build && cadre serve
+      cadre serve --host 0.0.0.0 --port 8080 --ledger postgresql://cadre@db/ledger
+    """
+    import uvicorn
+
+    from .exams.context import open_exams
+    from .server.app import create_app
+
+    context = open_exams(project, ledger, demo)
+    site = context.project.root / "site"
+    if not (site / "index.html").is_file():
+        raise click.ClickException(f"no built site in {_display(site)}/; run 'cadre build' first")
+    click.echo(f"Serving {_display(site)}/ and the exam API on http://{host}:{port}/ (exam page: /exams/)")
+    uvicorn.run(create_app(context.exams, site), host=host, port=port, log_level="warning")
+
+
+@main.group()
+def accounts() -> None:
+    """Give cadres PINs for online exams.
+
+    \b
+    Example:
+      cadre accounts issue --township 云溪乡
+    """
+
+
+@accounts.command("issue")
+@project_option
+@ledger_option
+@click.option("--township", "-t", default=None, help="Only the cadres of this township.")
+@click.option("--cadres", "cadre_ids", default=None, help="Only these cadre ids, separated by commas.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The printable PIN slips (HTML).  [default: data/pin-slips.html]")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write id,name,pin as CSV (UTF-8 with BOM) for a mail merge.")
+@_project_errors
+def accounts_issue(
+    project: Path, ledger: str | None, demo: bool, township: str | None, cadre_ids: str | None,
+    out: Path | None, csv_out: Path | None,
+) -> None:
+    """Give each cadre a new PIN and write printable PIN slips.
+
+    Only a slow salted hash of each PIN is stored; the slips (one per cadre, with cut lines) are
+    the only copy of the PINs, so print them and keep them out of the published site. Issuing
+    again replaces a cadre's PIN.
+
+    \b
+    Example:
+      cadre accounts issue --township 云溪乡
+      cadre accounts issue --cadres yx-001,yx-002 --csv pins.csv
+    """
+    from .exams.slips import issue_accounts
+
+    written = issue_accounts(project, ledger, demo, township, cadre_ids, out, csv_out)
+    click.echo(f"Issued {written.count} PIN(s); slips in {_display(written.slips)}"
+               + (f", CSV in {_display(written.csv)}" if written.csv else ""))
 
 
 def _display(path: Path) -> str:

@@ -138,7 +138,7 @@ def test_cli_build_says_where_the_site_is(make_project: MakeProject) -> None:
     root = make_project()
     result = CliRunner().invoke(main, ["build", "--project", str(root)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "site/" in result.output and "index.html" in result.output and "http.server" in result.output
+    assert "site/" in result.output and "index.html" in result.output and "cadre serve" in result.output
     assert (root / "site/index.html").is_file()
 
 

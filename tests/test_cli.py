@@ -104,7 +104,11 @@ def test_templates_use_only_messages_that_exist() -> None:
         used |= set(re.findall(r"\bt\('([a-z0-9_]+)'", template.read_text("utf-8")))
     for source in (REPO / "generator").rglob("*.py"):
         used |= set(re.findall(r"\bt\(f?\"([a-z0-9_]+)\"", source.read_text("utf-8")))
-    assert used - catalog("zh-CN").keys() == set()
+    keys = catalog("zh-CN").keys()
+    # A key built in the template (t('cert_status_' ~ status)) needs at least one message of that prefix.
+    prefixes = {u for u in used if u.endswith("_")}
+    assert {p for p in prefixes if not any(k.startswith(p) for k in keys)} == set()
+    assert used - prefixes - keys == set()
 
 
 def test_ci_runs_the_readme_test_command_exactly() -> None:

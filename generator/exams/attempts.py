@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -89,7 +90,11 @@ def shown_answer(q: Question, shown: Shown) -> Any:
 class Exams:
     """The exam rules over one project, one database and its ledger."""
 
-    def __init__(self, project: Project, db: Database, ledger: Ledger, views: dict[tuple[str, str], dict[str, Any]]) -> None:
+    def __init__(
+        self, project: Project, db: Database, ledger: Ledger, views: dict[tuple[str, str], dict[str, Any]],
+        new_id: Callable[[], str] = new_attempt_id,
+    ) -> None:
+        self.new_id = new_id
         self.project = project
         self.db = db
         self.ledger = ledger
@@ -161,7 +166,7 @@ class Exams:
             if open_row:
                 raise ExamError(409, "attempt_open", "你还有一场没有交卷的考试,请先完成它。", attempt_id=open_row[0])
         bank = self.bank(skill_id)
-        attempt_id = new_attempt_id()
+        attempt_id = self.new_id()
         shown = draw(bank, level, seed=attempt_id)
         length = dt.timedelta(minutes=bank.blueprint(level).minutes) if source == "online" else PAPER_VALIDITY
         started = now.replace(microsecond=0)

@@ -16,7 +16,9 @@ from ..i18n import catalog
 # Each bundle: the modules it holds, in dependency order, and what it runs once the page is parsed.
 BUNDLES = {
     "assets/progress.js": (("progress.mjs",), ("initProgress",)),
-    "assets/practice.js": (("grading.mjs", "progress.mjs", "practice.mjs"), ("initProgress", "initPractice")),
+    "assets/practice.js": (("grading.mjs", "progress.mjs", "widgets.mjs", "practice.mjs"), ("initProgress", "initPractice")),
+    "assets/exam.js": (("widgets.mjs", "exam.mjs"), ("initExam",)),
+    "assets/verify.js": (("verify.mjs", "registry.mjs"), ("initRegistry",)),
 }
 _IMPORT = re.compile(r"^import\s[^;]*;\s*$", re.M)
 _EXPORT = re.compile(r"^export\s+(?=(?:async\s+)?function|const|let|class)", re.M)

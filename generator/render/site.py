@@ -16,25 +16,14 @@ from ..content.models import Project, Skill
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..i18n import Translator
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
+from ..exams.context import open_ledger
 from ..project import load_project
 from ..urls import href, output_file
 from .output import write_site
+from .page import Page
+from .registry import read_registry, registry_pages
 from .practice import practice_data, script_json
 from .scripts import scripts
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML page to render: where it goes, with which template and data."""
-
-    path: str
-    template: str
-    title: str
-    section: str
-    context: dict[str, Any] = field(default_factory=dict)
-    crumbs: tuple[tuple[str, str], ...] = ()
-    description: str = ""
-    scripts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,7 +84,7 @@ def compile_content(project: Project, diags: Diagnostics) -> Compiled:
     return Compiled(docs, links, practice)
 
 
-def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
+def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:  # noqa: C901 - one list, in site order
     """Return every page of the site, in a stable order."""
     cur = project.curriculum
     docs = compiled.docs
@@ -181,6 +170,8 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
                 ((t("nav_home"), ""),), guide.summary,
             )
         )
+    pages.append(Page("exams/", "exams.html", t("exams_title"), "exams", crumbs=((t("nav_home"), ""),),
+                      scripts=("assets/exam.js",)))
     pages.append(Page("404.html", "404.html", t("not_found_title"), ""))
     return pages
 
@@ -208,7 +199,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str, bytes]:
+def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False) -> dict[str, bytes]:
     """Return the bytes of every page, keyed by its file path in the site."""
     env = _environment()
     cur = project.curriculum
@@ -229,6 +220,8 @@ def render_pages(project: Project, pages: list[Page], t: Translator) -> dict[str
             {"all": list(cur.required_all), "posts": cur.required_posts, "townships": cur.required_townships}
         ),
         "elective_rule": elective_rule,
+        "level_names": {lv.id: lv.name for lv in cur.levels},
+        "demo": demo,
     }
     static = static_files()
     out: dict[str, bytes] = {}
@@ -295,8 +288,14 @@ def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
     return project, compiled, diags
 
 
-def build_site(root: Path | str, out: Path | str | None = None) -> BuildResult:
-    """Build the project in `root` into `out` (default `root/site`); return what was written."""
+def build_site(
+    root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None
+) -> BuildResult:
+    """Build the project in `root` into `out` (default `root/site`); return what was written.
+
+    The registry is published from the ledger (`ledger`, else $CADRE_LEDGER, else
+    data/ledger.sqlite3); with `demo`, from the demonstration ledger, made first if missing.
+    """
     project, compiled, diags = check_project(root)
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
@@ -305,7 +304,19 @@ def build_site(root: Path | str, out: Path | str | None = None) -> BuildResult:
         raise CadreError(f"refusing to build into {target}: it holds the project itself")
     t = Translator(project.site.locale)
     pages = plan_pages(project, compiled, t)
-    files = render_pages(project, pages, t)
+    registry = None
+    if demo:
+        from ..exams.demo import ensure_demo_ledger
+
+        ensure_demo_ledger(project)
+    log = open_ledger(project, ledger, demo)
+    if log is not None:
+        registry = read_registry(log)
+        log.db.close()
+    registry_page_list, registry_files = registry_pages(project, registry, t)
+    pages[-1:-1] = registry_page_list
+    files = render_pages(project, pages, t, demo)
+    files.update(registry_files)
     files.update(static_files())
     files.update(scripts(project.site.locale))
     files["sitemap.xml"] = sitemap(project, pages)

@@ -1,0 +1,1 @@
+"""`cadre serve`: the built site plus the exam API (Starlette on uvicorn)."""
