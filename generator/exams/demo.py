@@ -49,7 +49,9 @@ def simulated(q: Question, shown: Shown, right: bool, rng: random.Random) -> Any
     if q.type == "single":
         return next(x for x in LETTERS[: len(q.options)] if x != answer)
     if q.type == "multiple":
-        return answer[:1] if len(answer) > 1 and rng.random() < 0.5 else next(x for x in LETTERS[: len(q.options)] if x not in answer)
+        if len(answer) > 1 and rng.random() < 0.5:
+            return answer[:1]
+        return next(x for x in LETTERS[: len(q.options)] if x not in answer)
     if q.type == "truefalse":
         return not answer
     if q.type == "fill":

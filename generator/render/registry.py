@@ -83,7 +83,7 @@ def registry_pages(project: Project, registry: Registry | None, t: Translator) -
                 crumbs, f"{cert.entry['cadre_name']} · {cert.entry['skill_title']}", ("assets/verify.js",),
             ))
     townships = sorted(listed, key=lambda name: (list(project.townships).index(name) if name in project.townships else 99, name))
-    groups = [(tw, [(project.skills[s] if s in project.skills else None, s, sorted(listed[tw][s], key=lambda c: c.cert_id))
+    groups = [(tw, [(project.skills.get(s), s, sorted(listed[tw][s], key=lambda c: c.cert_id))
                     for s in sorted(listed[tw])]) for tw in townships]
     counts = _counts(registry, as_of)
     pages.insert(0, Page("ledger/", "registry.html", t("registry_title"), "ledger",

@@ -14,15 +14,15 @@ import jinja2
 
 from ..content.models import Project, Skill
 from ..errors import CadreError, Diagnostic, Diagnostics
+from ..exams.context import open_ledger
 from ..i18n import Translator
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
-from ..exams.context import open_ledger
 from ..project import load_project
 from ..urls import href, output_file
 from .output import write_site
 from .page import Page
-from .registry import read_registry, registry_pages
 from .practice import practice_data, script_json
+from .registry import read_registry, registry_pages
 from .scripts import scripts
 
 
@@ -84,7 +84,7 @@ def compile_content(project: Project, diags: Diagnostics) -> Compiled:
     return Compiled(docs, links, practice)
 
 
-def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:  # noqa: C901 - one list, in site order
+def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
     """Return every page of the site, in a stable order."""
     cur = project.curriculum
     docs = compiled.docs

@@ -67,16 +67,16 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > MAX_BODY:
-                    raise _TooLarge
+                    raise _TooLargeError
             return message
 
         try:
             await self.app(scope, limited, send)
-        except _TooLarge:
+        except _TooLargeError:
             await error(413, "too_large", "提交的内容太大了。")(scope, receive, send)
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass
 
 
@@ -110,7 +110,10 @@ def _same_origin(request: Request) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
-def api(handler: Callable[[State, Request], Awaitable[Response]], *, csrf: bool = True) -> Callable[[Request], Awaitable[Response]]:
+Handler = Callable[[State, Request], Awaitable[Response]]
+
+
+def api(handler: Handler, *, csrf: bool = True) -> Callable[[Request], Awaitable[Response]]:
     """Wrap an API handler: same-origin and CSRF checks for writes, JSON errors for refusals."""
 
     async def endpoint(request: Request) -> Response:
@@ -203,7 +206,8 @@ async def submit_attempt(state: State, request: Request) -> Response:
     session = _session(state, request)
     data = await read_json(request)
     responses = data.get("responses") if isinstance(data, dict) else None
-    result = await run_in_threadpool(state.exams.submit, request.path_params["attempt_id"], session.cadre_id, responses, state.clock())
+    attempt_id = request.path_params["attempt_id"]
+    result = await run_in_threadpool(state.exams.submit, attempt_id, session.cadre_id, responses, state.clock())
     return JSONResponse(result)
 
 
