@@ -304,6 +304,244 @@ def accounts_issue(
                + (f", CSV in {_display(written.csv)}" if written.csv else ""))
 
 
+@main.group()
+def ledger() -> None:
+    """Read, check, revoke and export the certificate ledger.
+
+    \b
+    Example:
+      cadre ledger list --township 云溪乡
+      cadre ledger verify
+    """
+
+
+def _open_ledger(project: Path, ledger_url: str | None, demo: bool) -> Any:
+    from .exams.context import open_ledger
+    from .project import load_project
+
+    return open_ledger(load_project(project), ledger_url, demo, must_exist=True)
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
+
+
+@ledger.command("list")
+@project_option
+@ledger_option
+@click.option("--status", type=click.Choice(["valid", "expired", "revoked", "all"]), default="valid", show_default=True)
+@click.option("--township", "-t", default=None, help="Only the cadres of this township.")
+@click.option("--skill", "-s", default=None, help="Only this skill id.")
+@_project_errors
+def ledger_list(project: Path, ledger: str | None, demo: bool, status: str, township: str | None, skill: str | None) -> None:
+    """List certificates, one per line.
+
+    \b
+    Example:
+      cadre ledger list
+      cadre ledger list --status expired --township 云溪乡
+    """
+    from .ledger.export import select
+    from .project import load_project
+
+    log = _open_ledger(project, ledger, demo)
+    proj = load_project(project)
+    cadres = {c.id for c in proj.cadres if c.township == township} if township else None
+    now = _now()
+    certs = select(log.certificates(), now, status, skill, cadres)
+    for c in certs:
+        e = c.entry
+        click.echo(f"{c.cert_id}\t{c.status(now)}\t{e['cadre_id']}\t{e['cadre_name']}\t{e['skill_title']}\t"
+                   f"L{e['level']}\t{e['score']}\t{e['expires_at'][:10]}")
+    click.echo(f"{len(certs)} certificate(s)", err=True)
+
+
+@ledger.command("show")
+@click.argument("cert_id")
+@project_option
+@ledger_option
+@_project_errors
+def ledger_show(cert_id: str, project: Path, ledger: str | None, demo: bool) -> None:
+    """Show one certificate: its entries, its status and its proof.
+
+    \b
+    Example:
+      cadre ledger show QX-2026-000001
+    """
+    import json
+
+    from .ledger.merkle import inclusion_proof
+
+    log = _open_ledger(project, ledger, demo)
+    cert = log.certificate(cert_id)
+    if cert is None:
+        raise click.ClickException(f"no certificate {cert_id} in the ledger")
+    entries = [e for e in log.entries() if e["cert_id"] == cert_id]
+    sth = log.tree_head()
+    proof = inclusion_proof(cert.seq, log.leaf_hashes()[: sth["tree_size"]]) if sth else []
+    click.echo(json.dumps({"status": cert.status(_now()), "entries": entries, "leaf_index": cert.seq,
+                           "audit_path": [h.hex() for h in proof], "sth": sth}, ensure_ascii=False, indent=1))
+
+
+@ledger.command("verify")
+@project_option
+@ledger_option
+@_project_errors
+def ledger_verify(project: Path, ledger: str | None, demo: bool) -> None:
+    """Recompute every leaf hash and every signed root; name the first entry that differs.
+
+    Exit code 0 when the ledger is intact, 1 when it is not.
+
+    \b
+    Example:
+      cadre ledger verify
+      cadre ledger verify --ledger postgresql://cadre@db/ledger
+    """
+    log = _open_ledger(project, ledger, demo)
+    report = log.verify()
+    if not report.ok:
+        click.echo(f"ledger is NOT intact: {report.problem}", err=True)
+        raise SystemExit(1)
+    sth = log.tree_head()
+    root = f"; root {sth['root_hash']} signed {sth['timestamp']}" if sth else ""
+    click.echo(f"OK: {report.entries} entries and {report.tree_heads} signed tree heads verified{root}")
+
+
+@ledger.command("revoke")
+@click.argument("cert_id")
+@click.option("--reason", "-r", required=True, help="Why the certificate is revoked (published).")
+@project_option
+@ledger_option
+@_project_errors
+def ledger_revoke(cert_id: str, reason: str, project: Path, ledger: str | None, demo: bool) -> None:
+    """Revoke a certificate; the revocation is appended to the ledger with its reason.
+
+    \b
+    Example:
+      cadre ledger revoke QX-2026-000001 --reason "持证人已调离岗位"
+    """
+    log = _open_ledger(project, ledger, demo)
+    entry = log.revoke(cert_id, reason, _now())
+    click.echo(f"Revoked {cert_id} (ledger entry {entry['seq']}); rebuild the site to publish it")
+
+
+@ledger.command("export")
+@project_option
+@ledger_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write.  [default: standard output]")
+@_project_errors
+def ledger_export(project: Path, ledger: str | None, demo: bool, fmt: str, out: Path | None) -> None:
+    """Export every ledger entry: CSV (UTF-8 with BOM, opens in Excel/WPS) or JSON (with the tree head).
+
+    \b
+    Example:
+      cadre ledger export --out certificates.csv
+      cadre ledger export --format json --out ledger.json
+    """
+    from .ledger.export import export_csv, export_json
+
+    log = _open_ledger(project, ledger, demo)
+    data = export_csv(log) if fmt == "csv" else export_json(log)
+    if out is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+        click.echo(f"Wrote {len(log.entries())} entries to {_display(out)}", err=True)
+
+
+@main.group()
+def exam() -> None:
+    """Paper exams: printable papers for a training session.
+
+    \b
+    Example:
+      cadre exam paper mushroom-cultivation --level 1 --township 云溪乡
+    """
+
+
+@exam.command("paper")
+@click.argument("skill")
+@click.option("--level", "-l", type=int, required=True, help="The level of the exam.")
+@click.option("--cadres", "cadre_ids", default=None, help="The cadre ids, separated by commas.")
+@click.option("--township", "-t", default=None, help="Every cadre of this township.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write.  [default: data/papers/SKILL-LLEVEL-YYYYMMDD-HHMMSS/]")
+@project_option
+@ledger_option
+@_project_errors
+def exam_paper(
+    skill: str, level: int, cadre_ids: str | None, township: str | None, out: Path | None,
+    project: Path, ledger: str | None, demo: bool,
+) -> None:
+    """Print one exam paper per cadre, each its own draw, for grading with cadre grade.
+
+    Each paper starts a paper attempt (valid 90 days, counted against the cadre's attempts) and
+    carries its attempt code as text and QR code. The folder gets papers.html (A4, one cadre per
+    page), answer-key.html (for the trainer: each paper's answers in the letters it shows) and
+    sheet.csv, the blank answer sheet to type the answers into. A cadre who may not take the
+    exam now is reported; the others still get their papers.
+
+    \b
+    Example:
+      cadre exam paper mushroom-cultivation --level 1 --township 云溪乡
+      cadre exam paper dispute-mediation --level 2 --cadres yx-001,yx-004 --out session-0612
+    """
+    from .errors import CadreError
+    from .exams.paper import make_papers
+
+    if (cadre_ids is None) == (township is None):
+        raise click.UsageError("give exactly one of --cadres IDS and --township NAME")
+    run = make_papers(project, ledger, demo, skill, level, cadre_ids, township, out)
+    for refusal in run.refused:
+        click.echo(f"warning: no paper for {refusal.cadre.name} ({refusal.cadre.id}): {refusal.message}", err=True)
+    if not run.papers:
+        raise CadreError("no paper was made")
+    click.echo(f"Wrote {len(run.papers)} paper(s) into {_display(run.out)}/: "
+               f"{run.papers_html.name} (print), {run.key_html.name} (trainer only), {run.sheet_csv.name} (answer sheet)")
+    click.echo(f"After the exam, type the answers into the sheet and run: cadre grade {_display(run.sheet_csv)}")
+
+
+@main.command()
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@ledger_option
+@quiet_option
+@_project_errors
+def grade(sheet: Path, project: Path, ledger: str | None, demo: bool, quiet: bool) -> None:
+    """Grade a typed-in answer sheet of paper exams (.csv or .xlsx).
+
+    The sheet has the header `attempt,1,2,3,...` and one row per paper: its attempt code, then
+    the answers in printed order as the paper's answer boxes show (B; ACD; 对 or 错; fill-in
+    blanks separated by |; a number; CABD; 1B 2A 3C). Leave a cell empty for no answer. CSV may
+    be UTF-8 or GB18030. Every pass issues or renews a certificate in the ledger. Each row is
+    graded on its own: a bad row is reported as SHEET:LINE:COLUMN and the others still count;
+    an attempt already graded is skipped, so grading a sheet again changes nothing. The exit
+    code is 2 when any row was bad.
+
+    \b
+    Example:
+      cadre grade data/papers/mushroom-cultivation-L1-20250612-090000/sheet.csv
+      cadre grade answers.xlsx --project ../county
+    """
+    from .exams.sheets import grade_sheet
+
+    def progress(rows: Any) -> Any:
+        return click.progressbar(rows, label="Grading", file=sys.stderr, hidden=quiet or not sys.stderr.isatty())
+
+    report = grade_sheet(project, ledger, demo, sheet, str(sheet), progress)
+    _warn(report.diagnostics)
+    click.echo(
+        f"Graded {report.graded} (passed {report.passed}, certificates issued/renewed {report.certificates}), "
+        f"already graded {report.already}, bad rows {report.bad}"
+    )
+    if report.bad:
+        click.get_current_context().exit(2)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,8 +82,35 @@ def reference_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def require_tool(path: str) -> None:
     """Skip when a system tool is missing, but fail in CI, where the README installs it."""
-    if shutil.which(path) is None and not Path(path).exists():
+    import glob
+
+    if shutil.which(path) is None and not glob.glob(path):
         message = f"{path} is not installed (the README's test command installs it)"
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server from Debian's packages on a loopback port (fails in CI when missing)."""
+    from . import pgserver
+
+    if not pgserver.available():
+        require_tool("/usr/lib/postgresql/*/bin/initdb")
+    with pgserver.postgres_server() as url:
+        yield url
+
+
+_DB_COUNTER = iter(range(10**6))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same tests against both backends: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "data" / "ledger.sqlite3")
+    from .pgserver import fresh_database
+
+    server = request.getfixturevalue("postgres_url")
+    return fresh_database(server, f"cadre_test_{next(_DB_COUNTER)}")
