@@ -91,7 +91,7 @@ def test_two_servers_appending_at_once_never_share_a_seq(store_url: str, tmp_pat
         try:
             for i in range(25):
                 issue(ledger, cadre=f"{name}{i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(lg, n)) for lg, n in ((first, "x"), (second, "y"))]

@@ -49,7 +49,7 @@ def choose(q: dict[str, Any], right: bool) -> Any:
 def answer(page: Any, q: dict[str, Any], response: Any) -> None:
     """Give `response` through the question's widgets, as a cadre would by touch."""
     kind = q["type"]
-    form = page.locator(f"form.question[data-id='{q['id']}']")
+    form = page.locator(f".question[data-id='{q['id']}']")
     if kind in ("single", "truefalse"):
         form.locator(f"input[value='{response}']").check()
     elif kind == "multiple":

@@ -49,7 +49,7 @@ def test_sign_in_take_an_exam_pass_and_get_a_certificate(live: tuple[Live, dict[
     server, pins, root = live
     client, csrf = sign_in(server, "c1", pins["c1"])
     cookie = client.cookies.jar
-    set_cookie = [c for c in cookie][0]
+    set_cookie = next(iter(cookie))
     assert set_cookie.name == "cadre_session" and set_cookie.has_nonstandard_attr("HttpOnly")
     exams = client.get("/api/exams").json()
     assert exams == [{"skill_id": "alpha", "skill_title": "甲技能", "level": 1, "level_name": "初级", "minutes": 20, "attempts_left": 2}]

@@ -353,7 +353,8 @@ _KEY = _ENV.from_string(
 <p class="meta">每份试卷的题目和选项顺序都不同:请按考试码查对应的答案。答案写法与答题表相同。</p>
 {% for paper in papers %}
 <table class="key" id="key-{{ paper.attempt.id }}">
-  <caption><b class="code">{{ paper.attempt.id }}</b>  {{ paper.cadre.name }}({{ paper.cadre.id }},{{ paper.cadre.township }})</caption>
+  <caption><b class="code">{{ paper.attempt.id }}</b>
+    {{ paper.cadre.name }}({{ paper.cadre.id }},{{ paper.cadre.township }})</caption>
   <tr><th>题号</th><th>题型</th><th>答案</th><th>分值</th><th>也算对</th><th>题目编号</th></tr>
   {% for q in paper.questions %}
   <tr><td>{{ q.number }}</td><td>{{ types[q.type] }}</td><td class="answer">{{ q.answer }}</td><td>{{ q.points }}</td>

@@ -95,7 +95,7 @@ def read_sheet(path: Path, cited: str) -> list[SheetRow]:
         table = _xlsx_table(path, cited)
     else:
         raise CadreError(f"{cited}: an answer sheet must be a .csv or .xlsx file")
-    rows = [row for row in table if any(_text(c) for c in row.cells)]
+    rows = [row for row in table if any(c is not None and str(c).strip() for c in row.cells)]
     if not rows:
         raise CadreError(f"{cited}: the sheet is empty; it needs the header row 'attempt,1,2,3,...' and one row per paper")
     _check_header(rows[0], cited)
@@ -104,15 +104,16 @@ def read_sheet(path: Path, cited: str) -> list[SheetRow]:
 
 def _check_header(header: SheetRow, cited: str) -> None:
     problems = []
-    first = normalise(_text(header.cells[0])) if header.cells else ""
+    first = normalise(str(header.cells[0] or "")) if header.cells else ""
     if first != "attempt":
         problems.append(Diagnostic(cited, header.line, 1, f"the first column must be headed 'attempt', not '{first}'"))
     # A column put in between (a name, say) would shift every answer after it onto the wrong question.
     for col, cell in enumerate(header.cells[1:], 2):
-        text = _text(cell)
+        text = str(int(cell)) if isinstance(cell, (int, float)) and float(cell).is_integer() else str(cell or "").strip()
         if text and text != str(col - 1):
             problems.append(Diagnostic(
-                cited, header.line, col, f"column {col} is headed '{text}'; after 'attempt' come the question numbers 1, 2, 3, ..."
+                cited, header.line, col,
+                f"column {col} is headed '{text}'; after 'attempt' come the question numbers 1, 2, 3, ...",
             ))
     if problems:
         raise ProjectError(problems)
@@ -245,7 +246,7 @@ def _expected(kind: str, last: str) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     """Whether two stored responses say the same (case, width and spaces aside; trailing empty blanks ignored)."""
-    return _canon(a) == _canon(b)
+    return bool(_canon(a) == _canon(b))
 
 
 def _canon(value: Any) -> Any:

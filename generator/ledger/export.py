@@ -30,7 +30,9 @@ def export_json(ledger: Ledger) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def select(certs: list[Certificate], now: dt.datetime, status: str, skill: str | None, cadres: set[str] | None) -> list[Certificate]:
+def select(
+    certs: list[Certificate], now: dt.datetime, status: str, skill: str | None, cadres: set[str] | None
+) -> list[Certificate]:
     """Return the certificates matching a status ('all' for any), a skill and a set of cadre ids."""
     return [
         c for c in certs

@@ -143,6 +143,7 @@ export function initExam() {
     const forms = [];
     const body = el("form", { class: "exam-paper", novalidate: true });
     attempt.questions.forEach((q, i) => {
+      prompts.set(q.id, q.prompt);
       const view = { ...q, shown: (q.items || q.right || []).map((_, k) => k) };
       const box = el("section", { class: "question", "data-id": q.id },
         el("p", { class: "qtype", text: `${i + 1}. ${MESSAGES[`type_${q.type}`] || q.type} · ${format(MESSAGES.exam_points, { n: q.points })}` }),
@@ -236,11 +237,14 @@ export function initExam() {
     });
   }
 
+  const prompts = new Map();
+
   function showResult(result, message) {
     const list = el("ol", { class: "review" });
     for (const q of result.questions) {
       const full = q.earned === q.points;
       list.append(el("li", { class: full ? "right" : q.earned === "0" ? "wrong" : "partial" },
+        prompts.has(q.id) ? el("div", { class: "prompt", html: prompts.get(q.id) }) : null,
         el("p", { text: format(MESSAGES.exam_earned, { earned: q.earned, points: q.points }) }),
         full ? null : el("p", { class: "answer", text: `${MESSAGES.correct_answer}${formatAnswer(q.answer)}` }),
         q.explanation ? el("div", { class: "explanation", html: q.explanation }) : null));

@@ -42,7 +42,8 @@ function render(box, result) {
     box.append(who);
   } else if (result.status === "forged") {
     const why = document.createElement("p");
-    why.textContent = format(MESSAGES.cert_forged_why, { reasons: result.reasons.join(", ") });
+    const reasons = result.reasons.map((code) => MESSAGES[`reason_${code.replace(/-/g, "_")}`] || code);
+    why.textContent = format(MESSAGES.cert_forged_why, { reasons: reasons.join(";") });
     box.append(why);
   }
 }
