@@ -530,9 +530,9 @@ def grade(sheet: Path, project: Path, ledger: str | None, demo: bool, quiet: boo
     from .exams.sheets import grade_sheet
 
     def progress(rows: Any) -> Any:
-        return click.progressbar(rows, label="Grading", file=sys.stderr, hidden=quiet or not sys.stderr.isatty())
+        return click.progressbar(rows, label="Grading", file=sys.stderr)
 
-    report = grade_sheet(project, ledger, demo, sheet, str(sheet), progress)
+    report = grade_sheet(project, ledger, demo, sheet, str(sheet), None if quiet or not sys.stderr.isatty() else progress)
     _warn(report.diagnostics)
     click.echo(
         f"Graded {report.graded} (passed {report.passed}, certificates issued/renewed {report.certificates}), "
@@ -540,6 +540,46 @@ def grade(sheet: Path, project: Path, ledger: str | None, demo: bool, quiet: boo
     )
     if report.bad:
         click.get_current_context().exit(2)
+
+
+@main.command()
+@project_option
+@ledger_option
+@quiet_option
+@click.option("--township", "-t", default=None, help="Only this township.  [default: every township with cadres]")
+@click.option("--pdf", is_flag=True, help="Also write PDF (needs the pdf extra: pip install 'cadre[pdf]').")
+@click.option("--paper", type=click.Choice(["A5", "A4"]), default="A5", show_default=True, help="Page size.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write.  [default: print/ in the project]")
+@_project_errors
+def guide(project: Path, ledger: str | None, demo: bool, quiet: bool, township: str | None, pdf: bool, paper: str,
+          out: Path | None) -> None:
+    """Write the cadre service guide of each township, print-ready (A5 booklet by default).
+
+    Every cadre with post, duties, certified skills and proficiency (from the ledger), phone and
+    a QR code to call; the public service items; the required-skill legend. Page numbers and a
+    running header come from the print stylesheet.
+
+    \b
+    Example:
+      cadre guide --township 云溪乡 --pdf
+      cadre guide --demo --pdf --paper A4 --out /tmp/guides
+    """
+    import sys
+
+    from .render.printing import write_guides
+
+    townships: list[str] = []
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=1, label="Writing guides", file=sys.stderr, hidden=not show) as bar:
+        printed = write_guides(project, township, pdf, paper, out, demo, ledger, progress=townships.append)
+        bar.update(1)
+    for item in printed:
+        for warning in item.warnings:
+            click.echo(f"{_display(item.pdf or item.html)}: warning: {warning}", err=True)
+        if not quiet:
+            made = _display(item.pdf) if item.pdf else _display(item.html)
+            click.echo(f"{item.township}: {item.cadres} cadres -> {made}")
 
 
 def _display(path: Path) -> str:

@@ -26,6 +26,7 @@ from ..quiz.bank import Question
 from ..quiz.draw import Shown
 from .attempts import LETTERS, Attempt, ExamError, Exams, shown_answer
 from .context import ExamContext, open_exams
+from .sheets import batch_exams
 
 PAPERS_FILE = "papers.html"
 KEY_FILE = "answer-key.html"
@@ -110,15 +111,16 @@ def make_papers(
     # Made before any attempt is drawn: a folder that cannot be written must not use up attempts.
     folder.mkdir(parents=True, exist_ok=True)
 
+    exams = batch_exams(context)
     papers: list[Paper] = []
     refused: list[Refusal] = []
     for cadre in cadres:
         try:
-            attempt = context.exams.start(cadre.id, skill_id, level, now, source="paper")
+            attempt = exams.start(cadre.id, skill_id, level, now, source="paper")
         except ExamError as exc:
             refused.append(Refusal(cadre, _REFUSALS.get(exc.code, exc.message)))
             continue
-        papers.append(paper_of(context.exams, cadre, attempt))
+        papers.append(paper_of(exams, cadre, attempt))
     run = PaperRun(folder, tuple(papers), tuple(refused))
     if papers:
         write_papers(context, run, skill_id, level)

@@ -246,3 +246,13 @@ class Ledger:
             unsigned = len(rows) - (heads[-1][0] if heads else 0)
             return VerifyReport(len(rows), len(heads), f"the last {unsigned} entries have no signed tree head", len(rows) - 1)
         return VerifyReport(len(rows), len(heads))
+
+
+def proficiency(certificates: list[Certificate], as_of: dt.datetime) -> dict[tuple[str, str], int]:
+    """Return each (cadre, skill)'s highest level with a valid certificate at `as_of` (SPEC §6)."""
+    best: dict[tuple[str, str], int] = {}
+    for cert in certificates:
+        if cert.status(as_of) == "valid":
+            key = (cert.cadre_id, cert.skill_id)
+            best[key] = max(best.get(key, 0), cert.level)
+    return best

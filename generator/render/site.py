@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,12 +16,14 @@ from ..content.models import Project, Skill
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..exams.context import open_ledger
 from ..i18n import Translator
+from ..ledger.log import parse_time
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
 from ..urls import href, output_file
 from .output import write_site
 from .page import Page
 from .practice import practice_data, script_json
+from .guide import guide_context, render_guide, townships_with_cadres
 from .registry import read_registry, registry_pages
 from .scripts import scripts
 
@@ -158,7 +160,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
                     f"curriculum/{name}/", "plan.html", t(f"plan_{kind}_title", name=name), "curriculum",
                     {"heading": t(f"plan_{kind}_title", name=name), "intro": t(f"plan_{kind}_intro", name=name),
                      "skills": skills, "total_hours": sum(s.hours for s, _ in skills), "cadres": cadres,
-                     "kind": kind},
+                     "kind": kind, "name": name},
                     ((t("nav_home"), ""), (t("curriculum_title"), "curriculum/")),
                 )
             )
@@ -222,6 +224,7 @@ def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool 
         "elective_rule": elective_rule,
         "level_names": {lv.id: lv.name for lv in cur.levels},
         "demo": demo,
+        "guide_townships": townships_with_cadres(project),
     }
     static = static_files()
     out: dict[str, bytes] = {}
@@ -253,14 +256,14 @@ def _absolute(base: str, to: str) -> str:
     return base + quote(output_file(to), safe="/%")
 
 
-def sitemap(project: Project, pages: list[Page]) -> bytes:
+def sitemap(project: Project, pages: list[Page], extra: Sequence[str] = ()) -> bytes:
     """Return sitemap.xml listing every page (absolute when site.yaml has a base_url)."""
     base = project.site.base_url
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for page in pages:
-        if page.path == "404.html":
+    for path in [p.path for p in pages] + list(extra):
+        if path == "404.html":
             continue
-        lines.append(f"  <url><loc>{base}{quote(page.path)}</loc></url>")
+        lines.append(f"  <url><loc>{base}{quote(path)}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -317,9 +320,18 @@ def build_site(
     pages[-1:-1] = registry_page_list
     files = render_pages(project, pages, t, demo)
     files.update(registry_files)
+    as_of = parse_time(registry.sth["timestamp"]) if registry and registry.sth else None
+    certificates = registry.certificates if registry else []
+    guide_paths = []
+    for township in townships_with_cadres(project):
+        path = f"guide/{township}/"
+        context = guide_context(project, township, certificates, as_of, t)
+        html = render_guide(project, context, t, home=href(path, ""), demo=demo)
+        files[output_file(path)] = html.encode("utf-8")
+        guide_paths.append(path)
     files.update(static_files())
     files.update(scripts(project.site.locale))
-    files["sitemap.xml"] = sitemap(project, pages)
+    files["sitemap.xml"] = sitemap(project, pages, guide_paths)
     copies = {url: path for path, url in compiled.links.assets.items()}
     write_site(target, files, copies)
     return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
