@@ -51,7 +51,8 @@ def write_guides(
         html = render_guide(project, context, t, paper=paper, demo=demo)
         html_path = folder / f"guide-{name}.html"
         html_path.write_text(html, "utf-8")
-        pdf_path, warnings = None, []
+        pdf_path: Path | None = None
+        warnings: list[str] = []
         if pdf:
             data, warnings = html_to_pdf(html, folder)
             pdf_path = folder / f"guide-{name}.pdf"

@@ -20,10 +20,10 @@ from ..ledger.log import parse_time
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
 from ..urls import href, output_file
+from .guide import guide_context, render_guide, townships_with_cadres
 from .output import write_site
 from .page import Page
 from .practice import practice_data, script_json
-from .guide import guide_context, render_guide, townships_with_cadres
 from .registry import read_registry, registry_pages
 from .scripts import scripts
 
