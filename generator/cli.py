@@ -582,6 +582,56 @@ def guide(project: Path, ledger: str | None, demo: bool, quiet: bool, township: 
             click.echo(f"{item.township}: {item.cadres} cadres -> {made}")
 
 
+@main.command()
+@click.argument("name", type=click.Choice(["coverage", "expiring", "training", "items"]))
+@project_option
+@ledger_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--days", type=click.IntRange(1, 3650), default=90, show_default=True, help="For expiring: how many days ahead.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write.  [default: standard output]")
+@_project_errors
+def report(name: str, project: Path, ledger: str | None, demo: bool, fmt: str, days: int, out: Path | None) -> None:
+    """Print a report: coverage, expiring, training or items.
+
+    \b
+    coverage  every cadre against the certificate minimum and their required skills
+    expiring  certificates that expire within --days (default 90)
+    training  attempts, pass rates and mean scores by skill, level and township
+    items     facility, discrimination and reliability of every question bank (docs/statistics.md)
+
+    CSV is UTF-8 with BOM, so Excel and WPS open the Chinese right.
+
+    \b
+    Example:
+      cadre report coverage
+      cadre report expiring --days 30 --format csv --out expiring.csv
+      cadre report items --demo --format json
+    """
+    from .exams.context import open_ledger
+    from .project import load_project
+    from .reports import data
+    from .reports.output import as_csv, as_json, as_text
+
+    proj = load_project(project)
+    log = open_ledger(proj, ledger, demo)
+    certs = log.certificates() if log else []
+    db = log.db if log else None
+    now = _now()
+    table = {
+        "coverage": lambda: data.coverage(proj, certs, now),
+        "expiring": lambda: data.expiring(proj, certs, now, days),
+        "training": lambda: data.training(proj, db),
+        "items": lambda: data.items(proj, db),
+    }[name]()
+    text: str | bytes = as_text(table) if fmt == "table" else as_csv(table) if fmt == "csv" else as_json(table)
+    if out is not None:
+        out.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        click.echo(f"Wrote {_display(out)}", err=True)
+    else:
+        click.echo(text.decode("utf-8-sig") if isinstance(text, bytes) else text, nl=False)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))

@@ -122,8 +122,8 @@ class Exams:
 
     def held_levels(self, cadre_id: str, now: dt.datetime) -> dict[str, set[int]]:
         held: dict[str, set[int]] = {}
-        for cert in self.ledger.certificates():
-            if cert.cadre_id == cadre_id and cert.status(now) == "valid":
+        for cert in self.ledger.certificates_of(cadre_id):
+            if cert.status(now) == "valid":
                 held.setdefault(cert.skill_id, set()).add(cert.level)
         return held
 

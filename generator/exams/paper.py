@@ -26,7 +26,6 @@ from ..quiz.bank import Question
 from ..quiz.draw import Shown
 from .attempts import LETTERS, Attempt, ExamError, Exams, shown_answer
 from .context import ExamContext, open_exams
-from .sheets import batch_exams
 
 PAPERS_FILE = "papers.html"
 KEY_FILE = "answer-key.html"
@@ -111,7 +110,7 @@ def make_papers(
     # Made before any attempt is drawn: a folder that cannot be written must not use up attempts.
     folder.mkdir(parents=True, exist_ok=True)
 
-    exams = batch_exams(context)
+    exams = context.exams
     papers: list[Paper] = []
     refused: list[Refusal] = []
     for cadre in cadres:

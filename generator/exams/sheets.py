@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -25,12 +24,10 @@ from typing import Any
 
 from ..content.roster import decode_table_text
 from ..errors import CadreError, Diagnostic, ProjectError
-from ..ledger.log import Certificate, Ledger
 from ..quiz.bank import Question
 from ..quiz.grading import FALSE_WORDS, MATCH_TOKEN, TRUE_WORDS, letters, normalise, parse_number
-from ..store.db import Database
 from .attempts import _CODE_ALPHABET, LETTERS, Attempt, ExamError, Exams
-from .context import ExamContext, open_exams
+from .context import open_exams
 
 _SEPARATORS = re.compile(r"[\s,;、]+")
 _CODE = re.compile(f"[{_CODE_ALPHABET}]{{4}}-[{_CODE_ALPHABET}]{{4}}-[{_CODE_ALPHABET}]{{4}}")
@@ -78,50 +75,11 @@ def grade_sheet(
     """Grade every row of `sheet`; return the counts and the located problems (`name` is how the sheet is cited)."""
     cited = name or str(sheet)
     rows = read_sheet(sheet, cited)
-    grader = SheetGrader(batch_exams(open_exams(root, ledger, demo)), cited)
+    grader = SheetGrader(open_exams(root, ledger, demo).exams, cited)
     with (progress or nullcontext)(rows) as bar:
         for row in bar:
             grader.grade_row(row, dt.datetime.now(dt.UTC))
     return grader.report
-
-
-class IncrementalLedger(Ledger):
-    """A ledger whose `certificates()` reads only the entries appended since its last call.
-
-    `Ledger.certificates()` parses every entry each time and `issue_or_renew` calls it for every
-    pass, so grading a sheet would cost time in the square of the ledger's size. Entries are never
-    changed, so the certificates known so far stay right; the last entry read is checked by its
-    leaf hash, in case a transaction that wrote it was rolled back, and everything is read again then.
-    """
-
-    def __init__(self, db: Database, key_dir: Path, prefix: str = "CERT") -> None:
-        super().__init__(db, key_dir, prefix)
-        self._certs: dict[str, Certificate] = {}
-        self._read = 0
-        self._last_leaf = ""
-
-    def certificates(self) -> list[Certificate]:
-        if self._read:
-            row = self.db.one("SELECT leaf_hash FROM ledger WHERE seq = ?", (self._read - 1,))
-            if row is None or row[0] != self._last_leaf:
-                self._certs, self._read = {}, 0
-        rows = self.db.query("SELECT seq, entry, leaf_hash FROM ledger WHERE seq >= ? ORDER BY seq", (self._read,))
-        for seq, text, leaf in rows:
-            entry = json.loads(text)
-            cid = entry["cert_id"]
-            if entry["type"] in ("issue", "renew"):
-                self._certs[cid] = Certificate(cid, entry, entry["seq"])
-            elif cid in self._certs:
-                old = self._certs[cid]
-                self._certs[cid] = Certificate(cid, old.entry, old.seq, entry)
-            self._read, self._last_leaf = int(seq) + 1, leaf
-        return list(self._certs.values())
-
-
-def batch_exams(context: ExamContext) -> Exams:
-    """Return the context's exam rules over an IncrementalLedger, for commands that start or grade many attempts."""
-    log = IncrementalLedger(context.db, context.ledger.key_dir, context.ledger.prefix)
-    return Exams(context.project, context.db, log, context.exams.views)
 
 
 # -- reading ------------------------------------------------------------------------------------

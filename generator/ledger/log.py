@@ -125,8 +125,10 @@ class Ledger:
             data = canonical(entry)
             leaf = leaf_hash(data)
             self.db.execute(
-                "INSERT INTO ledger (seq, type, cert_id, entry, leaf_hash) VALUES (?, ?, ?, ?, ?)",
-                (seq, entry["type"], entry["cert_id"], data.decode("utf-8"), leaf.hex()),
+                "INSERT INTO ledger (seq, type, cert_id, cadre_id, skill_id, level, entry, leaf_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (seq, entry["type"], entry["cert_id"], entry["cadre_id"], entry["skill_id"], int(entry["level"]),
+                 data.decode("utf-8"), leaf.hex()),
             )
             tree = self._synced_tree()
             if tree.size != seq + 1:
@@ -147,11 +149,11 @@ class Ledger:
     ) -> dict[str, Any]:
         """Record a pass: renew the cadre's unrevoked certificate at this skill and level, else issue one."""
         with self.db.transaction(ledger=True):
-            current = next(
-                (c for c in self.certificates() if c.cadre_id == cadre_id and c.skill_id == skill_id
-                 and c.level == level and c.revocation is None),
-                None,
-            )
+            held = self._fold(self.db.query(
+                "SELECT entry FROM ledger WHERE cadre_id = ? AND skill_id = ? AND level = ? ORDER BY seq",
+                (cadre_id, skill_id, level),
+            ))
+            current = next((c for c in held if c.revocation is None), None)
             issued = now.replace(microsecond=0)
             fields = {
                 "type": "renew" if current else "issue",
@@ -182,8 +184,18 @@ class Ledger:
 
     def certificates(self) -> list[Certificate]:
         """Return every certificate's current state, in order of first issue."""
+        return self._fold(self.db.query("SELECT entry FROM ledger ORDER BY seq"))
+
+    def certificates_of(self, cadre_id: str) -> list[Certificate]:
+        """Return one cadre's certificates (an indexed read, not the whole ledger)."""
+        return self._fold(self.db.query("SELECT entry FROM ledger WHERE cadre_id = ? ORDER BY seq", (cadre_id,)))
+
+    @staticmethod
+    def _fold(rows: list[tuple[Any, ...]]) -> list[Certificate]:
+        """Fold entries, in sequence order, into each certificate's current state."""
         certs: dict[str, Certificate] = {}
-        for entry in self.entries():
+        for (text,) in rows:
+            entry = json.loads(text)
             cid = entry["cert_id"]
             if entry["type"] in ("issue", "renew"):
                 certs[cid] = Certificate(cid, entry, entry["seq"])
@@ -193,7 +205,8 @@ class Ledger:
         return list(certs.values())
 
     def certificate(self, cert_id: str) -> Certificate | None:
-        return next((c for c in self.certificates() if c.cert_id == cert_id), None)
+        found = self._fold(self.db.query("SELECT entry FROM ledger WHERE cert_id = ? ORDER BY seq", (cert_id,)))
+        return found[0] if found else None
 
     def tree_head(self) -> dict[str, Any] | None:
         """Return the latest signed tree head."""
@@ -207,11 +220,11 @@ class Ledger:
 
     def verify(self) -> VerifyReport:
         """Recompute every leaf and every signed root; name the first entry that differs."""
-        rows = self.db.query("SELECT seq, type, cert_id, entry, leaf_hash FROM ledger ORDER BY seq")
+        rows = self.db.query("SELECT seq, type, cert_id, entry, leaf_hash, cadre_id, skill_id, level FROM ledger ORDER BY seq")
         heads = self.db.query("SELECT tree_size, root_hash, timestamp, signature FROM tree_heads ORDER BY tree_size")
         key = self.db.one("SELECT value FROM meta WHERE key = 'public_key'")
         leaves: list[bytes] = []
-        for expected_seq, (seq, kind, cert_id, text, stored_leaf) in enumerate(rows):
+        for expected_seq, (seq, kind, cert_id, text, stored_leaf, cadre_id, skill_id, level) in enumerate(rows):
             def bad(why: str, seq: int = int(seq)) -> VerifyReport:
                 return VerifyReport(len(rows), len(heads), f"entry {seq}: {why}", seq)
 
@@ -223,8 +236,9 @@ class Ledger:
                 return bad("the stored entry is not JSON")
             if canonical(entry).decode("utf-8") != text:
                 return bad("the stored entry is not in canonical form")
-            if entry.get("seq") != seq or entry.get("type") != kind or entry.get("cert_id") != cert_id:
-                return bad("the entry's seq, type or cert_id differs from its row")
+            if (entry.get("seq"), entry.get("type"), entry.get("cert_id"), entry.get("cadre_id"), entry.get("skill_id"),
+                    entry.get("level")) != (seq, kind, cert_id, cadre_id, skill_id, int(level)):
+                return bad("the entry differs from the columns its row is found by")
             leaf = leaf_hash(text.encode("utf-8"))
             if leaf.hex() != stored_leaf:
                 return bad("its content does not match its leaf hash (the entry was changed)")

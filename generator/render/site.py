@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from ..i18n import Translator
 from ..ledger.log import parse_time
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
+from ..reports.build import report_pages, report_tables
+from ..store.db import Database, ledger_url
 from ..urls import href, output_file
 from .guide import guide_context, render_guide, townships_with_cadres
 from .output import write_site
@@ -26,6 +29,9 @@ from .page import Page
 from .practice import practice_data, script_json
 from .registry import read_registry, registry_pages
 from .scripts import scripts
+
+# Reports built with no ledger yet are "as of" a moment before any certificate.
+NO_LEDGER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -322,6 +328,14 @@ def build_site(
     files.update(registry_files)
     as_of = parse_time(registry.sth["timestamp"]) if registry and registry.sth else None
     certificates = registry.certificates if registry else []
+    reports_db = Database(ledger_url(project.root, ledger, demo)) if log is not None else None
+    tables = report_tables(project, certificates, reports_db, as_of or NO_LEDGER)
+    if reports_db is not None:
+        reports_db.close()
+    report_page_list, report_files = report_pages(project, tables, as_of, t)
+    pages[-1:-1] = report_page_list
+    files.update(render_pages(project, report_page_list, t, demo))
+    files.update(report_files)
     guide_paths = []
     for township in townships_with_cadres(project):
         path = f"guide/{township}/"

@@ -36,9 +36,10 @@ SCHEMA = [
         score TEXT, passed INTEGER, result TEXT)""",
     """CREATE INDEX IF NOT EXISTS attempts_by_cadre ON attempts (cadre_id, skill_id, level)""",
     """CREATE TABLE IF NOT EXISTS ledger (
-        seq INTEGER PRIMARY KEY, type TEXT NOT NULL, cert_id TEXT NOT NULL, entry TEXT NOT NULL,
-        leaf_hash TEXT NOT NULL)""",
+        seq INTEGER PRIMARY KEY, type TEXT NOT NULL, cert_id TEXT NOT NULL, cadre_id TEXT NOT NULL,
+        skill_id TEXT NOT NULL, level INTEGER NOT NULL, entry TEXT NOT NULL, leaf_hash TEXT NOT NULL)""",
     """CREATE INDEX IF NOT EXISTS ledger_by_cert ON ledger (cert_id)""",
+    """CREATE INDEX IF NOT EXISTS ledger_by_holder ON ledger (cadre_id, skill_id, level)""",
     """CREATE TABLE IF NOT EXISTS tree_heads (
         tree_size INTEGER PRIMARY KEY, root_hash TEXT NOT NULL, timestamp TEXT NOT NULL, signature TEXT NOT NULL)""",
 ]

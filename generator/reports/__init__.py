@@ -1,0 +1,1 @@
+"""The reports a county office runs on: coverage, expiring certificates, training, item statistics."""
