@@ -47,7 +47,7 @@ def report_pages(
         elif table.name == "training":
             charts["training"] = [bar_chart(t("chart_training_township"), [(r[0], _number(r[3])) for r in s["by_township"]])]
         elif table.name == "items":
-            charts["items"] = [bar_chart(t("chart_items_alpha"), [(f"{r[0]} {r[1]}", _number(r[5])) for r in s["banks"]][:20])]
+            charts["items"] = [bar_chart(t("chart_items_mean"), [(f"{r[0]} {r[1]}", _number(r[3])) for r in s["banks"]])]
     edition = as_of.date().isoformat() if as_of else ""
     pages = [Page("reports/", "reports.html", t("reports_title"), "reports",
                   {"tables": tables, "charts": charts, "edition": edition}, home)]

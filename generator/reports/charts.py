@@ -7,7 +7,9 @@ from html import escape
 
 def bar_chart(title: str, bars: list[tuple[str, float]], maximum: float = 100.0, unit: str = "%") -> str:
     """Return a horizontal bar chart; each bar is labelled with its value, so colour is not needed."""
-    row, label_w, bar_w, pad = 26, 120, 180, 6
+    row, bar_w, pad = 26, 180, 6
+    # Wide enough for the longest label (a Chinese character is about one em).
+    label_w = 12 + max((sum(12 if ord(ch) > 0x2E80 else 7 for ch in label) for label, _ in bars), default=60)
     height = row * len(bars) + 2 * pad
     width = label_w + bar_w + 60
     parts = [

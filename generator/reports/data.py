@@ -135,18 +135,23 @@ def training(project: Project, db: Database | None) -> Table:
 def items(project: Project, db: Database | None) -> Table:
     """Moodle's item statistics per bank and level, naming the questions to review."""
     groups: dict[tuple[str, int], list[Response]] = defaultdict(list)
+    # Each attempt draws its own questions, so, as Moodle does for random questions, the test as a
+    # whole (alpha, error ratio, standard error) is measured over slots: the i-th question shown.
+    slots: dict[tuple[str, int], list[Response]] = defaultdict(list)
     for aid, _cadre, skill_id, level, _score, _passed, result, _source in _attempt_rows(db):
         data = json.loads(result) if result else None
         if not data:
             continue
-        for q in data["questions"]:
-            groups[(skill_id, int(level))].append(Response(aid, q["id"], Fraction(q["earned"]), Fraction(q["points"])))
+        for i, q in enumerate(data["questions"]):
+            earned, points = Fraction(q["earned"]), Fraction(q["points"])
+            groups[(skill_id, int(level))].append(Response(aid, q["id"], earned, points))
+            slots[(skill_id, int(level))].append(Response(aid, f"slot-{i + 1:03d}", earned, points))
     levels = {lv.id: lv.name for lv in project.curriculum.levels}
     rows = []
     banks = []
     for (skill_id, level), responses in sorted(groups.items()):
         title = project.skills[skill_id].title if skill_id in project.skills else skill_id
-        whole = test_stats(responses)
+        whole = test_stats(slots[(skill_id, level)])
         banks.append((title, levels.get(level, str(level)), whole.attempts, _f(whole.mean), _f(whole.sd), _f(whole.alpha),
                       _f(whole.error_ratio), _f(whole.standard_error)))
         prompts = {q.id: q.prompt for q in project.banks[skill_id].questions} if skill_id in project.banks else {}
