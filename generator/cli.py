@@ -609,6 +609,7 @@ def report(name: str, project: Path, ledger: str | None, demo: bool, fmt: str, d
       cadre report items --demo --format json
     """
     from .exams.context import open_ledger
+    from .i18n import Translator
     from .project import load_project
     from .reports import data
     from .reports.output import as_csv, as_json, as_text
@@ -618,11 +619,12 @@ def report(name: str, project: Path, ledger: str | None, demo: bool, fmt: str, d
     certs = log.certificates() if log else []
     db = log.db if log else None
     now = _now()
+    t = Translator(proj.site.locale)
     table = {
-        "coverage": lambda: data.coverage(proj, certs, now),
-        "expiring": lambda: data.expiring(proj, certs, now, days),
-        "training": lambda: data.training(proj, db),
-        "items": lambda: data.items(proj, db),
+        "coverage": lambda: data.coverage(proj, certs, now, t),
+        "expiring": lambda: data.expiring(proj, certs, now, t, days),
+        "training": lambda: data.training(proj, db, t),
+        "items": lambda: data.items(proj, db, t),
     }[name]()
     text: str | bytes = as_text(table) if fmt == "table" else as_csv(table) if fmt == "csv" else as_json(table)
     if out is not None:

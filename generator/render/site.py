@@ -329,7 +329,7 @@ def build_site(
     as_of = parse_time(registry.sth["timestamp"]) if registry and registry.sth else None
     certificates = registry.certificates if registry else []
     reports_db = Database(ledger_url(project.root, ledger, demo)) if log is not None else None
-    tables = report_tables(project, certificates, reports_db, as_of or NO_LEDGER)
+    tables = report_tables(project, certificates, reports_db, as_of or NO_LEDGER, t)
     if reports_db is not None:
         reports_db.close()
     report_page_list, report_files = report_pages(project, tables, as_of, t)

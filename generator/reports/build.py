@@ -25,8 +25,14 @@ def _number(text: Any) -> float:
         return 0.0
 
 
-def report_tables(project: Project, certs: list[Certificate], db: Database | None, as_of: dt.datetime) -> list[Table]:
-    return [coverage(project, certs, as_of), expiring(project, certs, as_of), training(project, db), items(project, db)]
+def report_tables(
+    project: Project, certs: list[Certificate], db: Database | None, as_of: dt.datetime, t: Translator
+) -> list[Table]:
+    """Return the four reports, in the order the site lists them."""
+    return [
+        coverage(project, certs, as_of, t), expiring(project, certs, as_of, t),
+        training(project, db, t), items(project, db, t),
+    ]
 
 
 def report_pages(

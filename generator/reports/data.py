@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..content.models import Project
+from ..i18n import Translator
 from ..ledger.log import Certificate, parse_time
 from ..quiz.grading import display_score
 from ..quiz.stats import Response, item_stats, test_stats
@@ -38,7 +39,7 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}" if whole else "—"
 
 
-def coverage(project: Project, certs: list[Certificate], as_of: dt.datetime) -> Table:
+def coverage(project: Project, certs: list[Certificate], as_of: dt.datetime, t: Translator) -> Table:
     """Every cadre against min_certificates and their required skills; who falls short and why."""
     cur = project.curriculum
     valid: dict[str, set[str]] = defaultdict(set)
@@ -54,7 +55,7 @@ def coverage(project: Project, certs: list[Certificate], as_of: dt.datetime) -> 
         held = [s for s in required if s in valid[cadre.id]]
         enough = count[cadre.id] >= cur.min_certificates
         missing = [project.skills[s].title for s in required if s not in valid[cadre.id]]
-        rows.append((cadre.township, cadre.post, cadre.id, cadre.name, count[cadre.id], "是" if enough else "否",
+        rows.append((cadre.township, cadre.post, cadre.id, cadre.name, count[cadre.id], t("yes") if enough else t("no"),
                      f"{len(held)}/{len(required)}", "、".join(missing)))
         for key in ((cadre.township, ""), ("", cadre.post)):
             g = groups[key]
@@ -64,21 +65,22 @@ def coverage(project: Project, certs: list[Certificate], as_of: dt.datetime) -> 
             g[3] += len(required)
     by_township = [(k[0], g[0], g[1], _pct(g[1], g[0]), _pct(g[2], g[3])) for k, g in groups.items() if k[0]]
     by_post = [(k[1], g[0], g[1], _pct(g[1], g[0]), _pct(g[2], g[3])) for k, g in groups.items() if k[1]]
-    short = [r for r in rows if r[5] == "否" or r[7]]
+    short = [r for r in rows if r[5] == t("no") or r[7]]
     total = len(rows)
-    meeting = sum(1 for r in rows if r[5] == "是")
+    meeting = sum(1 for r in rows if r[5] == t("yes"))
     return Table(
-        "coverage", "证书覆盖",
-        ("乡镇", "岗位", "工号", "姓名", "有效证书", f"达到 {cur.min_certificates} 项", "必修已取得", "缺少的必修技能"),
+        "coverage", t("report_coverage"),
+        _columns(t, "rc_township", "rc_post", "rc_id", "rc_name", "rc_valid", ("rc_meets", cur.min_certificates),
+                 "rc_required_held", "rc_missing"),
         rows,
-        [f"{meeting}/{total} 名干部达到至少 {cur.min_certificates} 项有效证书({_pct(meeting, total)}%)",
-         f"{len(short)} 名干部未达标或缺少必修技能证书"],
+        [t("rn_coverage_meeting", meeting=meeting, total=total, n=cur.min_certificates, pct=_pct(meeting, total)),
+         t("rn_coverage_short", n=len(short))],
         {"by_township": by_township, "by_post": by_post, "short": short,
-         "group_columns": ("", "干部", "达标", "达标率 %", "必修持证率 %")},
+         "group_columns": _columns(t, "rc_group", "rc_cadres", "rc_meeting", "rc_meeting_pct", "rc_required_pct")},
     )
 
 
-def expiring(project: Project, certs: list[Certificate], as_of: dt.datetime, days: int = 90) -> Table:
+def expiring(project: Project, certs: list[Certificate], as_of: dt.datetime, t: Translator, days: int = 90) -> Table:
     """Valid certificates that expire within `days` of `as_of`, soonest first."""
     until = as_of + dt.timedelta(days=days)
     cadres = {c.id: c for c in project.cadres}
@@ -90,8 +92,9 @@ def expiring(project: Project, certs: list[Certificate], as_of: dt.datetime, day
             rows.append((cert.entry["expires_at"][:10], (expires - as_of).days, cert.cert_id, cadre.township if cadre else "",
                          cert.entry["cadre_name"], cert.entry["skill_title"], cert.level))
     rows.sort()
-    return Table("expiring", f"{days} 天内到期的证书", ("到期日", "剩余天数", "证书编号", "乡镇", "姓名", "技能", "等级"), rows,
-                 [f"{len(rows)} 张证书将在 {days} 天内到期(截至 {as_of.date().isoformat()})"])
+    return Table("expiring", t("report_expiring", days=days),
+                 _columns(t, "rc_expires", "rc_days_left", "rc_cert", "rc_township", "rc_name", "rc_skill", "rc_level"), rows,
+                 [t("rn_expiring", n=len(rows), days=days, date=as_of.date().isoformat())])
 
 
 def _attempt_rows(db: Database | None) -> list[tuple[Any, ...]]:
@@ -103,7 +106,7 @@ def _attempt_rows(db: Database | None) -> list[tuple[Any, ...]]:
     )
 
 
-def training(project: Project, db: Database | None) -> Table:
+def training(project: Project, db: Database | None, t: Translator) -> Table:
     """Attempts, pass rates and mean scores by skill and level, and by township."""
     cadres = {c.id: c for c in project.cadres}
     levels = {lv.id: lv.name for lv in project.curriculum.levels}
@@ -115,7 +118,7 @@ def training(project: Project, db: Database | None) -> Table:
         key = (skill_id, int(level))
         by_skill[key].append(Fraction(score))
         passes[key] += int(passed)
-        town = cadres[cadre_id].township if cadre_id in cadres else "其他"
+        town = cadres[cadre_id].township if cadre_id in cadres else t("unknown_township")
         by_town[town][0] += 1
         by_town[town][1] += int(passed)
     rows = []
@@ -127,12 +130,13 @@ def training(project: Project, db: Database | None) -> Table:
     towns = [(t, n, p, _pct(p, n)) for t, (n, p) in sorted(by_town.items(), key=lambda kv: kv[0])]
     total = len(rows_raw)
     passed_total = sum(int(r[5]) for r in rows_raw)
-    return Table("training", "考试与通过率", ("技能", "等级", "考试人次", "通过", "通过率 %", "平均分"), rows,
-                 [f"共 {total} 人次参加考试,通过 {passed_total} 人次({_pct(passed_total, total)}%)"],
-                 {"by_township": towns, "town_columns": ("乡镇", "考试人次", "通过", "通过率 %")})
+    return Table("training", t("report_training"),
+                 _columns(t, "rc_skill", "rc_level", "rc_attempts", "rc_passed", "rc_pass_pct", "rc_mean"), rows,
+                 [t("rn_training", total=total, passed=passed_total, pct=_pct(passed_total, total))],
+                 {"by_township": towns, "town_columns": _columns(t, "rc_township", "rc_attempts", "rc_passed", "rc_pass_pct")})
 
 
-def items(project: Project, db: Database | None) -> Table:
+def items(project: Project, db: Database | None, t: Translator) -> Table:
     """Moodle's item statistics per bank and level, naming the questions to review."""
     groups: dict[tuple[str, int], list[Response]] = defaultdict(list)
     # Each attempt draws its own questions, so, as Moodle does for random questions, the test as a
@@ -160,13 +164,19 @@ def items(project: Project, db: Database | None) -> Table:
                          _f(s.discrimination), _f(s.efficiency), ";".join(s.review), prompts.get(s.question_id, "")))
     review = [r for r in rows if r[8]]
     return Table(
-        "items", "题目统计",
-        ("技能", "等级", "题号", "作答人次", "难度(通过率)%", "标准差 %", "区分度 %", "区分效率 %", "需复查", "题目"),
+        "items", t("report_items"),
+        _columns(t, "rc_skill", "rc_level", "rc_question", "rc_answered", "rc_facility", "rc_sd", "rc_discrimination",
+                 "rc_efficiency", "rc_review", "rc_prompt"),
         rows,
-        [f"{len(banks)} 套试卷,{len(rows)} 道题有作答;{len(review)} 道题需要复查"],
-        {"banks": banks, "bank_columns": ("技能", "等级", "考试人次", "平均分 %", "标准差 %", "α 信度 %", "误差比 %", "标准误"),
-         "review": review},
+        [t("rn_items", banks=len(banks), questions=len(rows), review=len(review))],
+        {"banks": banks, "review": review,
+         "bank_columns": _columns(t, "rc_skill", "rc_level", "rc_attempts", "rc_mean_pct", "rc_sd", "rc_alpha",
+                                  "rc_error_ratio", "rc_standard_error")},
     )
+
+
+def _columns(t: Translator, *keys: str | tuple[str, int]) -> tuple[str, ...]:
+    return tuple(t(k) if isinstance(k, str) else t(k[0], n=k[1]) for k in keys)
 
 
 def _f(value: float | None) -> str:
