@@ -19,6 +19,7 @@ BUNDLES = {
     "assets/practice.js": (("grading.mjs", "progress.mjs", "widgets.mjs", "practice.mjs"), ("initProgress", "initPractice")),
     "assets/exam.js": (("widgets.mjs", "exam.mjs"), ("initExam",)),
     "assets/verify.js": (("verify.mjs", "registry.mjs"), ("initRegistry",)),
+    "assets/search.js": (("search.mjs",), ("initSearch",)),
 }
 _IMPORT = re.compile(r"^import\s[^;]*;\s*$", re.M)
 _EXPORT = re.compile(r"^export\s+(?=(?:async\s+)?function|const|let|class)", re.M)

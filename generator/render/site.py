@@ -29,6 +29,7 @@ from .page import Page
 from .practice import practice_data, script_json
 from .registry import read_registry, registry_pages
 from .scripts import scripts
+from .search import SearchDoc, build_index
 
 # Reports built with no ledger yet are "as of" a moment before any certificate.
 NO_LEDGER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -180,6 +181,8 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
         )
     pages.append(Page("exams/", "exams.html", t("exams_title"), "exams", crumbs=((t("nav_home"), ""),),
                       scripts=("assets/exam.js",)))
+    pages.append(Page("search/", "search.html", t("search_title"), "search", crumbs=((t("nav_home"), ""),),
+                      scripts=("assets/search.js",)))
     pages.append(Page("404.html", "404.html", t("not_found_title"), ""))
     return pages
 
@@ -205,6 +208,21 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def search_docs(project: Project, compiled: Compiled) -> list[SearchDoc]:
+    """Return what search indexes: every skill, lesson and guide page, with its text."""
+    docs = []
+    for skill in project.skills.values():
+        body = compiled.docs[skill.source.resolve()].text
+        docs.append(SearchDoc(skill_path(skill), skill.title, f"{skill.summary}\n{body}"))
+        for lesson in skill.lessons:
+            text = compiled.docs[lesson.source.resolve()].text
+            docs.append(SearchDoc(f"{skill_path(skill)}{lesson.slug}/", f"{lesson.title} · {skill.title}", text))
+    for guide in project.guides.values():
+        text = compiled.docs[guide.source.resolve()].text
+        docs.append(SearchDoc(f"guides/{guide.slug}/", guide.title, f"{guide.summary}\n{text}"))
+    return docs
 
 
 def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False) -> dict[str, bytes]:
@@ -346,6 +364,7 @@ def build_site(
     files.update(static_files())
     files.update(scripts(project.site.locale))
     files["sitemap.xml"] = sitemap(project, pages, guide_paths)
+    files.update(build_index(search_docs(project, compiled)))
     copies = {url: path for path, url in compiled.links.assets.items()}
     write_site(target, files, copies)
     return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
