@@ -7,7 +7,6 @@ any static host, and opened straight from disk (file://), where a folder link sh
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 
@@ -22,7 +21,14 @@ def output_file(path: str) -> str:
 
 def href(from_page: str, to: str, fragment: str = "") -> str:
     """Return the relative, percent-encoded link from the page at `from_page` to site path `to`."""
-    base = posixpath.dirname(output_file(from_page))
-    rel = posixpath.relpath(output_file(to), base or ".")
-    link = quote(rel, safe="/%")
-    return link + ("#" + fragment if fragment else "")
+    # Site paths are clean (no '.', '..' or '//'), so the relative path is plain string work;
+    # posixpath.relpath would resolve both against the working directory on every call.
+    here = output_file(from_page).split("/")[:-1]
+    there = output_file(to).split("/")
+    common = 0
+    for a, b in zip(here, there[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return quote(rel, safe="/%") + ("#" + fragment if fragment else "")

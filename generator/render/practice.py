@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -13,6 +14,8 @@ from ..markdown import MarkdownRenderer
 from ..quiz.bank import BLANK, Bank, Question
 from ..quiz.draw import shuffle
 
+# Text with none of Markdown's markers, on one line: rendered as a paragraph without the parser.
+_PLAIN = re.compile(r"[^\n*_`\[\]()<>#|!~\\&{}=+-]*")
 _GRADING_KEYS = ("type", "answer", "points", "scoring", "tolerance", "items", "pairs")
 _BLANK_MARK = "\ue000"
 
@@ -27,6 +30,9 @@ def question_view(q: Question, render: MarkdownRenderer, source: Path, page: str
     """Return what the practice page needs of one question: HTML to show, and the grading mapping."""
 
     def md(text: str) -> str:
+        # Most prompts, options and explanations are one plain line; Markdown would only wrap it.
+        if _PLAIN.fullmatch(text):
+            return f"<p>{html.escape(text, quote=False)}</p>"
         return render.render(text, source, page).html
 
     view: dict[str, Any] = {"id": q.id, "type": q.type, "points": str(q.points)}

@@ -26,6 +26,7 @@ from ..urls import href, output_file
 from .guide import guide_context, render_guide, townships_with_cadres
 from .output import write_site
 from .page import Page
+from .parallel import render_all
 from .practice import practice_data, script_json
 from .registry import read_registry, registry_pages
 from .scripts import scripts
@@ -75,9 +76,9 @@ def compile_content(project: Project, diags: Diagnostics) -> Compiled:
     sources = [(s.source, s.body, s.body_line) for s in project.skills.values()]
     sources += [(lsn.source, lsn.body, lsn.body_line) for s in project.skills.values() for lsn in s.lessons]
     sources += [(g.source, g.body, g.body_line) for g in project.guides.values()]
-    for source, body, line in sources:
-        resolved = source.resolve()
-        docs[resolved] = renderer.render(body, resolved, pages[resolved], line)
+    jobs = [(source.resolve(), body, line, pages[source.resolve()]) for source, body, line in sources]
+    for job, rendered in zip(jobs, render_all(jobs, links, diags, renderer), strict=True):
+        docs[job[0]] = rendered
     for skill in project.skills.values():
         if skill.bundle is not None:
             for asset in sorted(skill.bundle.resolve().rglob("*")):
