@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 
 def measure(command: list[str], cwd: Path, clean: list[Path]) -> tuple[float, float]:

@@ -50,7 +50,8 @@ def page(rng: random.Random, pool: list[str], sections: int = 4) -> str:
 
 BANK = """skill: {id}
 questions:
-  - {{id: q1, level: 1, type: single, prompt: 这项技能的第一步是什么?, options: [登记, 调查, 回访], answer: A, explanation: 先登记。, practice: true}}
+  - {{id: q1, level: 1, type: single, prompt: 这项技能的第一步是什么?, options: [登记, 调查, 回访], answer: A,
+      explanation: 先登记。, practice: true}}
   - {{id: q2, level: 1, type: truefalse, prompt: 这项工作应当公开。, answer: true, explanation: 应当公开。, practice: true}}
   - {{id: q3, level: 1, type: fill, prompt: 每户每年至少走访 ____ 次。, answer: [["两", "2"]], explanation: 两次。}}
   - {{id: q4, level: 2, type: numeric, prompt: 公示期是几天?, answer: 7, unit: 天, explanation: 7 天。}}
@@ -101,8 +102,9 @@ def generate(n: int, out: Path, seed: int = 6962) -> None:
     roster = [{"id": f"c{i:05d}", "name": f"干部{i}", "township": f"第{i % 6}乡", "post": "农村指导员", "duties": "驻村",
                "phone": f"100-0000-{i % 10000:04d}"} for i in range(max(1, n // 10))]
     (cadre / "content" / "cadres.yaml").write_text(yaml.safe_dump(roster, allow_unicode=True), "utf-8")
-    (mk / "mkdocs.yml").write_text("site_name: 基准测试\nuse_directory_urls: true\ntheme: mkdocs\n", "utf-8")
-    (mk / "mkdocs-nosearch.yml").write_text("site_name: 基准测试\nuse_directory_urls: true\ntheme: mkdocs\nplugins: []\n", "utf-8")
+    settings = "site_name: 基准测试\nuse_directory_urls: true\ntheme: mkdocs\n"
+    (mk / "mkdocs.yml").write_text(settings, "utf-8")
+    (mk / "mkdocs-nosearch.yml").write_text(settings + "plugins: []\n", "utf-8")
     (hugo / "hugo.toml").write_text(
         'baseURL = "https://example.org/"\ntitle = "基准测试"\ndisableKinds = ["taxonomy", "term", "RSS"]\n'
         'hasCJKLanguage = true\n[markup.goldmark.renderer]\nunsafe = false\n', "utf-8")
