@@ -236,8 +236,9 @@ def quiz_import(file: Path, skill: str, out: Path | None, level: int, force: boo
 @ledger_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port to listen on.")
+@click.option("--watch", is_flag=True, help="Rebuild on every save and reload the open pages (for trainers writing content).")
 @_project_errors
-def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int) -> None:
+def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int, watch: bool) -> None:
     """Serve the built site and the exam API.
 
     Cadres sign in on the site's exam page (exams/) with their roster id and PIN, take an exam
@@ -247,6 +248,7 @@ def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int) -
     \b
     Example:
       cadre build && cadre serve
+      cadre serve --watch            # while writing: rebuild on save, errors shown on the page
       cadre serve --host 0.0.0.0 --port 8080 --ledger postgresql://cadre@db/ledger
     """
     import uvicorn
@@ -256,10 +258,21 @@ def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int) -
 
     context = open_exams(project, ledger, demo)
     site = context.project.root / "site"
+    watcher = None
+    if watch:
+        from .render.site import build_site
+        from .server.watch import Watcher
+
+        watcher = Watcher(context.project.root, lambda: build_site(context.project.root, demo=demo, ledger=ledger))
+        watcher.rebuild()
+        for line in watcher.errors:
+            click.echo(line, err=True)
+        watcher.start()
     if not (site / "index.html").is_file():
         raise click.ClickException(f"no built site in {_display(site)}/; run 'cadre build' first")
-    click.echo(f"Serving {_display(site)}/ and the exam API on http://{host}:{port}/ (exam page: /exams/)")
-    uvicorn.run(create_app(context.exams, site), host=host, port=port, log_level="warning")
+    click.echo(f"Serving {_display(site)}/ and the exam API on http://{host}:{port}/ (exam page: /exams/)"
+               + ("; rebuilding on every save" if watch else ""))
+    uvicorn.run(create_app(context.exams, site, watcher=watcher), host=host, port=port, log_level="warning")
 
 
 @main.group()

@@ -40,14 +40,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(root: Path, ledger: str | None = None) -> Iterator[Live]:
+def live_server(root: Path, ledger: str | None = None, watch: bool = False) -> Iterator[Live]:
     """Build the site, open the exam state, and serve both on a free loopback port."""
     build_site(root, ledger=ledger)
     context = open_exams(root, ledger)
     clock = Clock()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(context.exams, root / "site", clock), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    watcher = None
+    if watch:
+        from generator.server.watch import Watcher
+
+        watcher = Watcher(root, lambda: build_site(root, ledger=ledger))
+        watcher.start()
+    app = create_app(context.exams, root / "site", clock, watcher=watcher)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -56,5 +62,7 @@ def live_server(root: Path, ledger: str | None = None) -> Iterator[Live]:
     try:
         yield Live(f"http://127.0.0.1:{port}", context, clock)
     finally:
+        if watcher is not None:
+            watcher.stop()
         server.should_exit = True
         thread.join(timeout=10)

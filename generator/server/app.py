@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -231,9 +231,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(exams: Exams, site: Path, clock: Clock = utcnow) -> Starlette:
-    """Return the ASGI app serving `site` and the exam API."""
-    routes = [
+def create_app(exams: Exams, site: Path, clock: Clock = utcnow, watcher: Any = None) -> Starlette:
+    """Return the ASGI app serving `site` and the exam API (and live reload, given a watcher)."""
+    routes: list[BaseRoute] = []
+    if watcher is not None:
+        routes.append(Route("/__cadre/events", watcher.events, methods=["GET"]))
+    routes += [
         Route("/api/session", api(sign_in, csrf=False), methods=["POST"]),
         Route("/api/session", api(sign_out), methods=["DELETE"]),
         Route("/api/exams", api(list_exams), methods=["GET"]),
@@ -248,4 +251,8 @@ def create_app(exams: Exams, site: Path, clock: Clock = utcnow) -> Starlette:
     app.state.cadre = State(exams, clock)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    if watcher is not None:
+        from .watch import InjectReload
+
+        app.add_middleware(InjectReload)
     return app
