@@ -42,6 +42,22 @@ def ledger_option(func: F) -> F:
     )(func)
 
 
+def show_progress(quiet: bool) -> bool:
+    """Progress bars only for a person at a terminal: never in CI, in a pipe, or with --quiet."""
+    import os
+    import sys
+
+    return not quiet and sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
+
+
+def _progress(length: int, label: str, quiet: bool) -> Any:
+    """A click progress bar on standard error, hidden unless show_progress()."""
+    import sys
+
+    return click.progressbar(length=length, label=label, file=sys.stderr, hidden=not show_progress(quiet),
+                             item_show_func=lambda item: str(item) if item else None)
+
+
 def _warn(warnings: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
     for w in warnings:
         click.echo(str(w), err=True)
@@ -102,9 +118,10 @@ def build(project: Path, quiet: bool, ledger: str | None, demo: bool, out: Path 
       cadre build --demo
       cadre build --project ../county --out /var/www/training
     """
-    from .render.site import build_site
+    from .render.site import BUILD_STAGES, build_site
 
-    result = build_site(project, out, demo=demo, ledger=ledger)
+    with _progress(len(BUILD_STAGES), "Building", quiet) as bar:
+        result = build_site(project, out, demo=demo, ledger=ledger, progress=lambda stage: bar.update(1, stage))
     _warn(result.warnings)
     if not quiet:
         where = _display(result.out)
@@ -311,8 +328,12 @@ def accounts_issue(
       cadre accounts issue --cadres yx-001,yx-002 --csv pins.csv
     """
     from .exams.slips import issue_accounts
+    from .project import load_project
 
-    written = issue_accounts(project, ledger, demo, township, cadre_ids, out, csv_out)
+    total = len(load_project(project).cadres)
+    with _progress(total, "Hashing PINs", False) as bar:
+        written = issue_accounts(project, ledger, demo, township, cadre_ids, out, csv_out,
+                                 progress=lambda cadre_id: bar.update(1, cadre_id))
     click.echo(f"Issued {written.count} PIN(s); slips in {_display(written.slips)}"
                + (f", CSV in {_display(written.csv)}" if written.csv else ""))
 
@@ -545,7 +566,7 @@ def grade(sheet: Path, project: Path, ledger: str | None, demo: bool, quiet: boo
     def progress(rows: Any) -> Any:
         return click.progressbar(rows, label="Grading", file=sys.stderr)
 
-    report = grade_sheet(project, ledger, demo, sheet, str(sheet), None if quiet or not sys.stderr.isatty() else progress)
+    report = grade_sheet(project, ledger, demo, sheet, str(sheet), progress if show_progress(quiet) else None)
     _warn(report.diagnostics)
     click.echo(
         f"Graded {report.graded} (passed {report.passed}, certificates issued/renewed {report.certificates}), "
@@ -578,15 +599,13 @@ def guide(project: Path, ledger: str | None, demo: bool, quiet: bool, township: 
       cadre guide --township 云溪乡 --pdf
       cadre guide --demo --pdf --paper A4 --out /tmp/guides
     """
-    import sys
-
+    from .project import load_project
+    from .render.guide import townships_with_cadres
     from .render.printing import write_guides
 
-    townships: list[str] = []
-    show = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=1, label="Writing guides", file=sys.stderr, hidden=not show) as bar:
-        printed = write_guides(project, township, pdf, paper, out, demo, ledger, progress=townships.append)
-        bar.update(1)
+    count = 1 if township else len(townships_with_cadres(load_project(project)))
+    with _progress(count, "Writing guides", quiet) as bar:
+        printed = write_guides(project, township, pdf, paper, out, demo, ledger, progress=lambda name: bar.update(1, name))
     for item in printed:
         for warning in item.warnings:
             click.echo(f"{_display(item.pdf or item.html)}: warning: {warning}", err=True)

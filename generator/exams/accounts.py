@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..content.models import Cadre
@@ -56,10 +57,15 @@ def from_iso(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
 
-def issue_pins(db: Database, cadres: list[Cadre], now: dt.datetime) -> list[tuple[Cadre, str]]:
+def issue_pins(
+    db: Database, cadres: list[Cadre], now: dt.datetime, progress: Callable[[str], None] = lambda cadre_id: None
+) -> list[tuple[Cadre, str]]:
     """Give each cadre a new PIN (replacing any old one); return the PINs, which are stored nowhere."""
     issued = [(cadre, new_pin()) for cadre in cadres]
-    hashed = [(cadre.id, hash_pin(pin)) for cadre, pin in issued]
+    hashed = []
+    for cadre, pin in issued:
+        hashed.append((cadre.id, hash_pin(pin)))  # deliberately slow: tens of milliseconds each
+        progress(cadre.id)
     with db.transaction():
         for cadre_id, pin_hash in hashed:
             db.execute("DELETE FROM accounts WHERE cadre_id = ?", (cadre_id,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0
 
 def issue_accounts(
     root: Path, ledger: str | None, demo: bool, township: str | None, cadre_ids: str | None,
-    out: Path | None, csv_out: Path | None,
+    out: Path | None, csv_out: Path | None, progress: Callable[[str], None] = lambda cadre_id: None,
 ) -> Written:
     """Issue PINs to the chosen cadres, write the slips (and CSV); return what was written."""
     project = load_project(root)
@@ -76,7 +77,7 @@ def issue_accounts(
     if not cadres:
         raise CadreError("no cadre to issue a PIN to")
     db = Database(ledger_url(project.root, ledger, demo))
-    issued = issue_pins(db, cadres, dt.datetime.now(dt.UTC))
+    issued = issue_pins(db, cadres, dt.datetime.now(dt.UTC), progress)
     slips = out or project.root / "data" / "pin-slips.html"
     slips.parent.mkdir(parents=True, exist_ok=True)
     exam_url = (project.site.base_url or "") + "exams/" if project.site.base_url else "(考试服务器地址)/exams/"

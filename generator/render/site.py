@@ -316,14 +316,19 @@ def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
     return project, compiled, diags
 
 
+BUILD_STAGES = ("check", "pages", "registry", "reports", "guides", "search", "write")
+
+
 def build_site(
-    root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None
+    root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> BuildResult:
     """Build the project in `root` into `out` (default `root/site`); return what was written.
 
     The registry is published from the ledger (`ledger`, else $CADRE_LEDGER, else
     data/ledger.sqlite3); with `demo`, from the demonstration ledger, made first if missing.
     """
+    progress("check")
     project, compiled, diags = check_project(root)
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
@@ -331,6 +336,7 @@ def build_site(
     if project.root.is_relative_to(target) or (project.root / "content").resolve().is_relative_to(target):
         raise CadreError(f"refusing to build into {target}: it holds the project itself")
     t = Translator(project.site.locale)
+    progress("pages")
     pages = plan_pages(project, compiled, t)
     registry = None
     if demo:
@@ -341,6 +347,7 @@ def build_site(
     if log is not None:
         registry = read_registry(log)
         log.db.close()
+    progress("registry")
     registry_page_list, registry_files = registry_pages(project, registry, t)
     pages[-1:-1] = registry_page_list
     files = render_pages(project, pages, t, demo)
@@ -348,6 +355,7 @@ def build_site(
     as_of = parse_time(registry.sth["timestamp"]) if registry and registry.sth else None
     certificates = registry.certificates if registry else []
     reports_db = Database(ledger_url(project.root, ledger, demo)) if log is not None else None
+    progress("reports")
     tables = report_tables(project, certificates, reports_db, as_of or NO_LEDGER, t)
     if reports_db is not None:
         reports_db.close()
@@ -355,6 +363,7 @@ def build_site(
     pages[-1:-1] = report_page_list
     files.update(render_pages(project, report_page_list, t, demo))
     files.update(report_files)
+    progress("guides")
     guide_paths = []
     for township in townships_with_cadres(project):
         path = f"guide/{township}/"
@@ -365,8 +374,10 @@ def build_site(
     files.update(static_files())
     files.update(scripts(project.site.locale))
     files["sitemap.xml"] = sitemap(project, pages, guide_paths)
+    progress("search")
     files.update(build_index(search_docs(project, compiled)))
     copies = {url: path for path, url in compiled.links.assets.items()}
+    progress("write")
     write_site(target, files, copies)
     return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
 
