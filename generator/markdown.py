@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from .errors import Diagnostics
+from .sanitize import clean
 from .urls import href
 from .yamlloc import Pos
 
@@ -178,7 +179,8 @@ class _Extension(Extension):  # type: ignore[misc]
 class MarkdownRenderer:
     """Renders trainer Markdown, one document at a time, reusing one parser."""
 
-    def __init__(self, links: Links, diags: Diagnostics, collect_text: bool = True) -> None:
+    def __init__(self, links: Links, diags: Diagnostics, collect_text: bool = True, unsafe_html: bool = False) -> None:
+        self.unsafe_html = unsafe_html
         self.links = links
         self.diags = diags
         self.collect_text = collect_text
@@ -211,6 +213,8 @@ class MarkdownRenderer:
         self.ids, self.headings, self.text_parts = set(), [], []
         self.md.reset()
         html = self.md.convert(text)
+        if not self.unsafe_html and "<" in text:
+            html = clean(html)
         return Rendered(html, tuple(self.headings), frozenset(self.ids), " ".join(self.text_parts))
 
     def position(self, needle: str) -> Pos:

@@ -37,7 +37,7 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
         return SiteConfig(title="cadre")
     f = Fields(
         diags, path, data, "site.yaml",
-        ("title", "locale", "base_url", "organisation", "hotline", "ledger_prefix"),
+        ("title", "locale", "base_url", "organisation", "hotline", "ledger_prefix", "unsafe_html"),
         required=("title",),
         at=Pos(1, 1),
     )
@@ -56,6 +56,10 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
         f.fail("ledger_prefix", f"ledger_prefix must be 1–12 capital letters or digits, not '{prefix}'")
         prefix = "CERT"
     extra: dict[str, Any] = dict(f.mapping("extra") or {})
+    unsafe = f.data.get("unsafe_html", False)
+    if not isinstance(unsafe, bool):
+        f.fail("unsafe_html", f"unsafe_html must be true or false, not {unsafe!r}")
+        unsafe = False
     return SiteConfig(
         title=f.text("title", "cadre"),
         locale=locale,
@@ -63,6 +67,7 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
         organisation=f.text("organisation"),
         hotline=f.text("hotline"),
         ledger_prefix=prefix,
+        unsafe_html=unsafe,
         extra=dict(extra),
     )
 

@@ -19,6 +19,7 @@ class SiteConfig:
     organisation: str = ""
     hotline: str = ""
     ledger_prefix: str = "CERT"
+    unsafe_html: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -24,11 +24,11 @@ POOL_THRESHOLD = 200
 _worker: tuple[Links, Diagnostics, MarkdownRenderer] | None = None
 
 
-def _init(root: Path, content: Path, pages: dict[Path, str], bundles: dict[Path, str]) -> None:
+def _init(root: Path, content: Path, pages: dict[Path, str], bundles: dict[Path, str], unsafe_html: bool) -> None:
     global _worker
     links = Links(content, pages, bundles)
     diags = Diagnostics(root)
-    _worker = (links, diags, MarkdownRenderer(links, diags))
+    _worker = (links, diags, MarkdownRenderer(links, diags, unsafe_html=unsafe_html))
 
 
 def _render_chunk(jobs: list[Job]) -> Result:
@@ -59,7 +59,7 @@ def render_all(jobs: list[Job], links: Links, diags: Diagnostics, renderer: Mark
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     out: list[Rendered] = []
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init,
-                             initargs=(diags.root, links.content, links.pages, links.bundles)) as pool:
+                             initargs=(diags.root, links.content, links.pages, links.bundles, renderer.unsafe_html)) as pool:
         for rendered, anchors, assets, found in pool.map(_render_chunk, chunks):
             out += rendered
             links.anchors += anchors

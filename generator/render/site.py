@@ -71,7 +71,7 @@ def compile_content(project: Project, diags: Diagnostics) -> Compiled:
     for guide in project.guides.values():
         pages[guide.source.resolve()] = f"guides/{guide.slug}/"
     links = Links(content.resolve(), pages, bundles)
-    renderer = MarkdownRenderer(links, diags)
+    renderer = MarkdownRenderer(links, diags, unsafe_html=project.site.unsafe_html)
     docs: dict[Path, Rendered] = {}
     sources = [(s.source, s.body, s.body_line) for s in project.skills.values()]
     sources += [(lsn.source, lsn.body, lsn.body_line) for s in project.skills.values() for lsn in s.lessons]
