@@ -47,11 +47,12 @@ def simulated(q: Question, shown: Shown, right: bool, rng: random.Random) -> Any
     if right:
         return answer
     if q.type == "single":
-        return next(x for x in LETTERS[: len(q.options)] if x != answer)
+        return next((x for x in LETTERS[: len(q.options)] if x != answer), "")
     if q.type == "multiple":
-        if len(answer) > 1 and rng.random() < 0.5:
+        wrong = [x for x in LETTERS[: len(q.options)] if x not in answer]
+        if len(answer) > 1 and (rng.random() < 0.5 or not wrong):
             return answer[:1]
-        return next(x for x in LETTERS[: len(q.options)] if x not in answer)
+        return wrong[0] if wrong else ""
     if q.type == "truefalse":
         return not answer
     if q.type == "fill":
@@ -76,10 +77,14 @@ def _take(exams: Exams, cadre: Cadre, skill_id: str, level: int, ability: float,
 
 
 def _wanted(project: Project, cadre: Cadre) -> list[str]:
-    """The skills a simulated cadre sits: required first, then electives, at most four."""
+    """The skills a simulated cadre sits, at most five: the township's leading industry and the
+    post's skills first (they are what the guide shows), then public knowledge and electives."""
     cur = project.curriculum
-    wanted = dict.fromkeys([*cur.required_for(cadre.post, cadre.township), *cadre.electives])
-    return [s for s in wanted if s in project.banks][:4]
+    wanted = dict.fromkeys([
+        *cur.required_townships.get(cadre.township, ()), *cur.required_posts.get(cadre.post, ()),
+        *cur.required_all, *cadre.electives,
+    ])
+    return [s for s in wanted if s in project.banks][:5]
 
 
 def build_demo_ledger(project: Project) -> Path:

@@ -15,7 +15,7 @@ from .data import Table, coverage, expiring, items, training
 from .output import as_csv
 
 # Pages list at most this many detail rows; the CSV beside them holds all of them.
-PAGE_ROWS = 150
+PAGE_ROWS = 60
 
 
 def _number(text: Any) -> float:
@@ -60,5 +60,8 @@ def report_pages(
     for table in tables:
         pages.append(Page(f"reports/{table.name}/", "report.html", table.title, "reports",
                           {"table": table, "charts": charts.get(table.name, []), "edition": edition,
-                           "rows": table.rows[:PAGE_ROWS], "truncated": len(table.rows) > PAGE_ROWS}, crumbs))
+                           "rows": table.rows[:PAGE_ROWS], "short": table.sections.get("short", [])[:PAGE_ROWS],
+                           "review": table.sections.get("review", [])[:PAGE_ROWS],
+                           "page_rows": PAGE_ROWS, "truncated": max(len(table.rows), len(table.sections.get("short", [])),
+                                            len(table.sections.get("review", []))) > PAGE_ROWS}, crumbs))
     return pages, files
