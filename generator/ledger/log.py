@@ -117,8 +117,9 @@ class Ledger:
             raise ValueError(f"unknown ledger entry type {fields.get('type')!r}")
         with self.db.transaction(ledger=True):
             self._check_key()
-            row = self.db.one("SELECT COUNT(*) FROM ledger")
-            seq = int(row[0]) if row else 0
+            # MAX over the primary key is an index lookup; COUNT(*) would scan the whole ledger.
+            row = self.db.one("SELECT MAX(seq) FROM ledger")
+            seq = int(row[0]) + 1 if row and row[0] is not None else 0
             entry = dict(fields, seq=seq)
             if entry["type"] == "issue":
                 entry["cert_id"] = f"{self.prefix}-{now.year}-{seq:06d}"
