@@ -52,7 +52,7 @@ def free_port() -> int:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def cadre_session(url: str, cadre: str, pin: str, gate: asyncio.Event, timings: dict[str, list[float]],
@@ -155,16 +155,17 @@ def main() -> None:
                                + (["--ledger", args.ledger] if args.ledger else []), env=env, capture_output=True, text=True)
         db = Database(ledger_url(root, args.ledger))
         graded = db.one("SELECT COUNT(*), SUM(passed) FROM attempts WHERE submitted_at IS NOT NULL")
-        entries = db.one("SELECT COUNT(*), COUNT(DISTINCT attempt_id) FROM (SELECT json_extract(entry, '$.attempt_id') AS attempt_id "
-                         "FROM ledger)") if not args.ledger else db.one(
-                         "SELECT COUNT(*), COUNT(DISTINCT (entry::json->>'attempt_id')) FROM ledger")
+        distinct = ("COUNT(DISTINCT (entry::json->>'attempt_id'))" if args.ledger
+                    else "COUNT(DISTINCT json_extract(entry, '$.attempt_id'))")
+        entries = db.one(f"SELECT COUNT(*), {distinct} FROM ledger")
     backend = "PostgreSQL" if args.ledger else "SQLite"
     print(f"\n{args.cadres} concurrent cadres on {backend}, one uvicorn process, {os.cpu_count()} cores")
     print(f"PINs hashed (scrypt, setup): {hashing:.1f} s")
     print("| phase | p50 | p99 | max |\n|---|---|---|---|")
     for phase in ("sign in", "start", "autosave", "submit"):
         values = timings[phase]
-        print(f"| {phase} | {statistics.median(values) * 1000:.0f} ms | {pct(values, 99) * 1000:.0f} ms | {max(values) * 1000:.0f} ms |")
+        p50, p99, top = statistics.median(values) * 1000, pct(values, 99) * 1000, max(values) * 1000
+        print(f"| {phase} | {p50:.0f} ms | {p99:.0f} ms | {top:.0f} ms |")
     offered = f"offered at {args.rate:.0f}/s" if args.rate > 0 else "all released at once"
     print(f"submissions ({offered}): {len(timings['submit'])} in {burst:.2f} s = {len(timings['submit']) / burst:.0f} per second")
     print(f"graded attempts: {graded[0] if graded else 0} (passed {graded[1] if graded else 0}); ledger entries: {entries}")

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..errors import CadreError
 from ..exams import accounts
 from ..exams.attempts import ExamError, Exams
 
@@ -129,6 +130,10 @@ def api(handler: Handler, *, csrf: bool = True) -> Callable[[Request], Awaitable
             response = await handler(state, request)
         except ExamError as exc:
             return error(exc.status, exc.code, exc.message, **exc.extra)
+        except CadreError:
+            # The store refused a write (a full disk, a read-only data folder): nothing was changed,
+            # since every write is one transaction; the cadre's answers stay on the phone to retry.
+            return error(503, "storage", "服务器暂时无法保存,请稍后再试;已经保存的答案不会丢失。", retry_after=30)
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -51,6 +51,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.postgres = url.startswith(("postgresql://", "postgres://"))
+        self.read_only = False
         self._local = threading.local()
         self._lock = threading.RLock()
         if not self.postgres:
@@ -81,7 +82,17 @@ class Database:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
-            raise CadreError(f"cannot open the ledger database {self.url}: {exc}") from exc
+            if not Path(self.url).is_file():
+                raise CadreError(f"cannot open the ledger database {self.url}: {exc}") from exc
+            # A read-only folder or medium: WAL cannot start there, but the ledger can still be
+            # read (and verified); any write then says why it cannot happen.
+            try:
+                conn = sqlite3.connect(f"{Path(self.url).as_uri()}?mode=ro&immutable=1", uri=True,
+                                       isolation_level=None, check_same_thread=False)
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+            except sqlite3.Error:
+                raise CadreError(f"cannot open the ledger database {self.url}: {exc}") from exc
+            self.read_only = True
         return conn
 
     def _sql(self, sql: str) -> str:
@@ -114,6 +125,8 @@ class Database:
             finally:
                 self._local.depth = depth
             return
+        if self.read_only:
+            raise CadreError(f"the ledger database {self.url} cannot be written: {self._why_read_only()}")
         self._local.depth = 1
         try:
             if self.postgres:
@@ -128,12 +141,28 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
             raise CadreError(f"the ledger database {self.url} cannot be written: {exc}") from exc
         finally:
             self._local.depth = 0
 
+    def _current_version(self) -> int | None:
+        try:
+            row = self.one("SELECT value FROM meta WHERE key = 'schema_version'")
+        except Exception:  # no meta table yet (sqlite3 and psycopg raise different types)
+            return None
+        return int(row[0]) if row else None
+
+    def _why_read_only(self) -> str:
+        free = os.statvfs(Path(self.url).parent).f_bavail * os.statvfs(Path(self.url).parent).f_frsize
+        if free < 256 * 1024:
+            return "database or disk is full (free some space on the disk holding data/)"
+        return "its folder is read-only (check the mount and the permissions of data/)"
+
     def _migrate(self) -> None:
+        # A store already at this version is only read, so a read-only ledger can still be verified.
+        if self._current_version() == SCHEMA_VERSION:
+            return
         with self.transaction():
             for statement in SCHEMA:
                 self.execute(statement)
