@@ -108,7 +108,11 @@ class Watcher:
 
 
 class InjectReload:
-    """Adds the live-reload script to every HTML page served (watch mode only)."""
+    """Adds the live-reload script to every HTML page served (watch mode only).
+
+    Pages are never revalidated from the browser's cache here: a rebuild within the same second
+    as the last would keep the same Last-Modified, and the reload would show the old page.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -117,6 +121,8 @@ class InjectReload:
         if scope["type"] != "http" or scope["path"].startswith(("/api/", "/__cadre/")):
             await self.app(scope, receive, send)
             return
+        scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
+                                      if k.lower() not in (b"if-modified-since", b"if-none-match")]}
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -135,8 +141,9 @@ class InjectReload:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 body = b"".join(chunks).replace(b"</body>", SCRIPT.encode() + b"</body>", 1)
-                headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"etag")]
-                headers.append((b"content-length", str(len(body)).encode()))
+                headers = [(k, v) for k, v in start["headers"]
+                           if k.lower() not in (b"content-length", b"etag", b"last-modified", b"cache-control")]
+                headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
                 await send({**start, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
 
