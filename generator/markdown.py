@@ -230,7 +230,14 @@ class MarkdownRenderer:
 
     def rewrite(self, link: str, kind: str) -> str:
         """Return the page-relative URL for a link or image written in the current source."""
-        parts = urlsplit(link)
+        try:
+            parts = urlsplit(link)
+        except ValueError as exc:
+            self.error(self.position(link), f"{kind} '{link}' is not a valid web address ({exc})")
+            return "#"
+        if "\x00" in unquote(parts.path):
+            self.error(self.position(link), f"{kind} '{link}' contains %00 (a NUL character), which no file name can hold")
+            return "#"
         if parts.scheme or parts.netloc or (link.startswith("#") and kind == "link"):
             if link.startswith("#") and len(link) > 1:
                 self.links.anchors.append(AnchorRef(self.source, self.position(link), self.source, unquote(link[1:])))
@@ -244,7 +251,7 @@ class MarkdownRenderer:
         if not target.is_relative_to(content):
             self.error(pos, f"{kind} '{link}' points outside the content folder")
             return link
-        if not target.exists():
+        if not _exists(target):
             what = "image" if kind == "image" else "link"
             self.error(pos, f"broken {what}: '{link}' does not exist ({_rel(target, content)})")
             return link
@@ -262,6 +269,13 @@ class MarkdownRenderer:
             self.error(pos, f"{kind} '{link}' points to a folder, not a file")
             return link
         return href(self.page, self.links.asset_url(target), parts.fragment)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name longer than the file system allows cannot exist either
+        return False
 
 
 def _rel(path: Path, content: Path) -> str:

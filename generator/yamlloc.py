@@ -50,7 +50,25 @@ def _mark(node: yaml.Node, line_offset: int) -> Pos:
     return Pos(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
 
 
-def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int) -> Any:
+MAX_DEPTH = 100
+
+
+class _YamlShapeError(Exception):
+    def __init__(self, pos: Pos, message: str) -> None:
+        super().__init__(message)
+        self.pos, self.message = pos, message
+
+
+def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int, parents: tuple[int, ...] = (),
+           top: Pos | None = None) -> Any:
+    """Turn a composed node into located values; refuse cycles (an alias inside its own anchor) and
+    absurd nesting, which would otherwise exhaust Python's stack."""
+    if id(node) in parents:
+        raise _YamlShapeError(top or _mark(node, off), "invalid YAML: an alias refers to the node that contains it")
+    if len(parents) > MAX_DEPTH:
+        raise _YamlShapeError(top or _mark(node, off), "invalid YAML: lists or mappings nested too deeply")
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        parents = (*parents, id(node))
     if isinstance(node, yaml.MappingNode):
         result = LDict()
         result.pos = _mark(node, off)
@@ -60,7 +78,7 @@ def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int) -> Any:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 diags.error(path, *_pos(key_node, off), "merge keys (<<) are not supported")
                 continue
-            key = _build(key_node, path, diags, off)
+            key = _build(key_node, path, diags, off, parents)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 diags.error(path, *_pos(key_node, off), f"a key must be text, not {key!r}")
                 continue
@@ -68,7 +86,7 @@ def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int) -> Any:
             if key in result:
                 diags.error(path, *_pos(key_node, off), f"duplicate key '{key}'")
                 continue
-            result[key] = _build(value_node, path, diags, off)
+            result[key] = _build(value_node, path, diags, off, parents, top or _mark(value_node, off))
             result.key_pos[key] = _mark(key_node, off)
             result.value_pos[key] = _mark(value_node, off)
         return result
@@ -77,7 +95,7 @@ def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int) -> Any:
         items.pos = _mark(node, off)
         items.item_pos = []
         for child in node.value:
-            items.append(_build(child, path, diags, off))
+            items.append(_build(child, path, diags, off, parents, top or _mark(child, off)))
             items.item_pos.append(_mark(child, off))
         return items
     try:
@@ -108,7 +126,14 @@ def load_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -
         return None
     if node is None:
         return None
-    return _build(node, path, diags, line_offset)
+    try:
+        return _build(node, path, diags, line_offset)
+    except _YamlShapeError as exc:
+        diags.error(path, exc.pos.line, exc.pos.column, exc.message)
+        return None
+    except RecursionError:
+        diags.error(path, 1, 1, "invalid YAML: lists or mappings nested too deeply")
+        return None
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:

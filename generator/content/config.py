@@ -18,6 +18,9 @@ _BAD_NAME = re.compile(r"[/\\<>:\"|?*#%\x00-\x1f]")
 
 def name_problem(name: str) -> str | None:
     """Say why a post or township name cannot be a folder of the site, or return None."""
+    if len(name.encode()) > 255:
+        return (f"'{name}' is too long to be a post or township name (it becomes a web address): "
+                f"{len(name.encode())} bytes, at most 255")
     if name.startswith(".") or _BAD_NAME.search(name):
         return (
             f"'{name}' cannot be used as a post or township name (it becomes a web address): "

@@ -82,9 +82,12 @@ def load_skill(
     f = Fields(diags, index, data, "skill front matter", SKILL_KEYS, ("title", "category"), at=Pos(1, 1))
     default_id = bundle.name if bundle else index.stem
     sid = f.text("id", default_id)
+    p = f.at("id") if f.has("id") else Pos(1, 1)
     if not ID_RE.match(sid):
-        p = f.at("id") if f.has("id") else Pos(1, 1)
         diags.error(index, p.line, p.column, f"skill id '{sid}' must use only a-z, 0-9 and '-' (rename the file or set 'id')")
+    elif len(sid.encode()) > 255:
+        diags.error(index, p.line, p.column,
+                    f"skill id '{sid}' is too long to be a folder of the site ({len(sid.encode())} bytes; at most 255)")
     category = f.text("category")
     if category and category != folder_category:
         f.fail("category", f"category '{category}' does not match the folder '{folder_category}' the skill is in")
@@ -124,6 +127,10 @@ def _load_lessons(bundle: Path, diags: Diagnostics) -> list[Lesson]:
             diags.error(path, 0, 0, "a lesson file must be named NN-name.md (for example 01-basics.md)")
             continue
         slug = m.group(2)
+        if slug == "practice":
+            diags.error(path, 0, 0, f"lesson name 'practice' is taken by the skill's practice page "
+                                    f"(skills/{bundle.name}/practice/); rename the file")
+            continue
         if not ID_RE.match(slug):
             diags.error(path, 0, 0, f"lesson name '{slug}' must use only a-z, 0-9 and '-'")
             continue

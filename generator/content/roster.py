@@ -112,10 +112,28 @@ def _csv_rows(path: Path, diags: Diagnostics) -> Iterator[Row]:
     except UnicodeDecodeError:
         diags.error(path, 0, 0, "cannot read the CSV as UTF-8 or GB18030; save it as 'CSV UTF-8' from Excel or WPS")
         return
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel allows 32,767 characters in a cell; the csv module's default limit is 131,072.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     line = 1
-    for record in reader:
+    records = iter(reader)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            lines = text.split("\n")
+            first = lines[line - 1] if line - 1 < len(lines) else ""
+            quote = first.find('"')
+            if "unexpected end of data" in str(exc) or "EOF" in str(exc):
+                # Columns of CSV errors are field numbers, as everywhere in the roster.
+                field = first[:quote].count(",") + 1 if quote >= 0 else 1
+                diags.error(path, line, field, "the quoted cell that starts here is never closed (a '\"' is missing)")
+            else:
+                diags.error(path, line, 1, f"cannot read this CSV row: {exc}")
+            return
         start, line = line, reader.line_num + 1
         if header is None:
             header = [h.strip().lower() for h in record]
@@ -156,6 +174,11 @@ def _xlsx_rows(path: Path, diags: Diagnostics) -> Iterator[Row]:
         for r, values in enumerate(sheet.iter_rows(values_only=True), 1):
             if header is None:
                 header = [str(v).strip().lower() if v is not None else "" for v in values]
+                seen_columns: set[str] = set()
+                for col, name in enumerate(header, 1):
+                    if name and name in seen_columns:
+                        diags.error(path, r, col, f"duplicate column '{name}' in the header row")
+                    seen_columns.add(name)
                 continue
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
