@@ -40,6 +40,8 @@ def test_exam_certificate_and_verification(browser: Any, make_project: MakeProje
             response = shown_answer(q, shown)
             if q.type == "truefalse":
                 response = str(response).lower()
+            elif q.type == "numeric":
+                response = str(response)
             answer(page, {"id": q.id, "type": q.type}, response)
         page.screenshot(path=str(SHOTS / "exam-in-progress.png"), full_page=True)
         page.click(".exam-paper button[type=submit]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,8 +16,10 @@ IMPORTS = FIXTURES / "import"
 
 
 def init(tmp_path: Path) -> Path:
+    """A new project without the skeleton's banks, so imports write fresh ones."""
     root = tmp_path / "p"
     CliRunner().invoke(main, ["init", str(root)], catch_exceptions=False)
+    shutil.rmtree(root / "quizzes")
     return root
 
 
