@@ -615,7 +615,7 @@ def guide(project: Path, ledger: str | None, demo: bool, quiet: bool, township: 
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["coverage", "expiring", "training", "items"]))
+@click.argument("name", type=click.Choice(["coverage", "expiring", "training", "items"]))  # reports.data.REPORTS
 @project_option
 @ledger_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -650,14 +650,7 @@ def report(name: str, project: Path, ledger: str | None, demo: bool, fmt: str, d
     log = open_ledger(proj, ledger, demo)
     certs = log.certificates() if log else []
     db = log.db if log else None
-    now = _now()
-    t = Translator(proj.site.locale)
-    table = {
-        "coverage": lambda: data.coverage(proj, certs, now, t),
-        "expiring": lambda: data.expiring(proj, certs, now, t, days),
-        "training": lambda: data.training(proj, db, t),
-        "items": lambda: data.items(proj, db, t),
-    }[name]()
+    table = data.report(name, proj, certs, db, _now(), Translator(proj.site.locale), days)
     text: str | bytes = as_text(table) if fmt == "table" else as_csv(table) if fmt == "csv" else as_json(table)
     if out is not None:
         out.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))

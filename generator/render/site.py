@@ -21,7 +21,6 @@ from ..ledger.log import parse_time
 from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
 from ..reports.build import report_pages, report_tables
-from ..store.db import Database, ledger_url
 from ..urls import href, output_file
 from .guide import guide_context, render_guide, townships_with_cadres
 from .output import write_site
@@ -343,25 +342,21 @@ def build_site(
         from ..exams.demo import ensure_demo_ledger
 
         ensure_demo_ledger(project)
+    progress("registry")
     log = open_ledger(project, ledger, demo)
     if log is not None:
         registry = read_registry(log)
-        log.db.close()
-    progress("registry")
-    registry_page_list, registry_files = registry_pages(project, registry, t)
-    pages[-1:-1] = registry_page_list
-    files = render_pages(project, pages, t, demo)
-    files.update(registry_files)
     as_of = parse_time(registry.sth["timestamp"]) if registry and registry.sth else None
     certificates = registry.certificates if registry else []
-    reports_db = Database(ledger_url(project.root, ledger, demo)) if log is not None else None
     progress("reports")
-    tables = report_tables(project, certificates, reports_db, as_of or NO_LEDGER, t)
-    if reports_db is not None:
-        reports_db.close()
+    tables = report_tables(project, certificates, log.db if log else None, as_of or NO_LEDGER, t)
+    if log is not None:
+        log.db.close()
+    registry_page_list, registry_files = registry_pages(project, registry, t)
     report_page_list, report_files = report_pages(project, tables, as_of, t)
-    pages[-1:-1] = report_page_list
-    files.update(render_pages(project, report_page_list, t, demo))
+    pages[-1:-1] = registry_page_list + report_page_list
+    files = render_pages(project, pages, t, demo)
+    files.update(registry_files)
     files.update(report_files)
     progress("guides")
     guide_paths = []

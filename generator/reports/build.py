@@ -11,7 +11,7 @@ from ..ledger.log import Certificate
 from ..render.page import Page
 from ..store.db import Database
 from .charts import bar_chart
-from .data import Table, coverage, expiring, items, training
+from .data import REPORTS, Table, report
 from .output import as_csv
 
 # Pages list at most this many detail rows; the CSV beside them holds all of them.
@@ -29,10 +29,7 @@ def report_tables(
     project: Project, certs: list[Certificate], db: Database | None, as_of: dt.datetime, t: Translator
 ) -> list[Table]:
     """Return the four reports, in the order the site lists them."""
-    return [
-        coverage(project, certs, as_of, t), expiring(project, certs, as_of, t),
-        training(project, db, t), items(project, db, t),
-    ]
+    return [report(name, project, certs, db, as_of, t) for name in REPORTS]
 
 
 def report_pages(

@@ -175,6 +175,22 @@ def items(project: Project, db: Database | None, t: Translator) -> Table:
     )
 
 
+def report(
+    name: str, project: Project, certs: list[Certificate], db: Database | None, as_of: dt.datetime, t: Translator,
+    days: int = 90,
+) -> Table:
+    """Return one report by name: coverage, expiring, training or items."""
+    if name == "coverage":
+        return coverage(project, certs, as_of, t)
+    if name == "expiring":
+        return expiring(project, certs, as_of, t, days)
+    if name == "training":
+        return training(project, db, t)
+    if name == "items":
+        return items(project, db, t)
+    raise ValueError(f"unknown report {name!r}; one of {', '.join(REPORTS)}")
+
+
 def _columns(t: Translator, *keys: str | tuple[str, int]) -> tuple[str, ...]:
     return tuple(t(k) if isinstance(k, str) else t(k[0], n=k[1]) for k in keys)
 

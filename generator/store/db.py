@@ -154,7 +154,8 @@ class Database:
         return int(row[0]) if row else None
 
     def _why_read_only(self) -> str:
-        free = os.statvfs(Path(self.url).parent).f_bavail * os.statvfs(Path(self.url).parent).f_frsize
+        stat = os.statvfs(Path(self.url).parent)
+        free = stat.f_bavail * stat.f_frsize
         if free < 256 * 1024:
             return "database or disk is full (free some space on the disk holding data/)"
         return "its folder is read-only (check the mount and the permissions of data/)"
