@@ -127,13 +127,14 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
 def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics) -> dict[str, Bank]:
     """Return every question bank by skill id; warn about skill levels with no questions."""
     banks: dict[str, Bank] = {}
+    skill_levels = {s.id: s.levels for s in skills.values()}
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.suffix == ".yml" or (path.suffix == ".yaml" and path.name.startswith(".")):
                 diags.warning(path, 0, 0, "ignored: a bank is named <skill-id>.yaml")
             if path.suffix != ".yaml" or path.name.startswith("."):
                 continue
-            bank = load_bank(path, {s.id: s.levels for s in skills.values()}, level_ids, diags)
+            bank = load_bank(path, skill_levels, level_ids, diags)
             if bank is not None and bank.skill in skills:
                 banks[bank.skill] = bank
     for skill in skills.values():

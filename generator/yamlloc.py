@@ -6,9 +6,8 @@ keep those marks beside them, so a validator can point at `file:line:column` of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -20,8 +19,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 from .errors import Diagnostics
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     """A 1-based line and column in a source file."""
 
     line: int
@@ -47,10 +45,15 @@ _constructor = yaml.constructor.SafeConstructor()
 
 
 def _mark(node: yaml.Node, line_offset: int) -> Pos:
-    return Pos(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+    mark = node.start_mark
+    return Pos(mark.line + 1 + line_offset, mark.column + 1)
 
 
 MAX_DEPTH = 100
+# Values built from one document, counting every expansion of an alias: a few aliases of aliases
+# ("billion laughs") would otherwise grow into more data than the machine holds.
+MAX_NODES = 1_000_000
+_STR = "tag:yaml.org,2002:str"
 
 
 class _YamlShapeError(Exception):
@@ -59,55 +62,63 @@ class _YamlShapeError(Exception):
         self.pos, self.message = pos, message
 
 
-def _build(node: yaml.Node, path: Path, diags: Diagnostics, off: int, parents: tuple[int, ...] = (),
-           top: Pos | None = None) -> Any:
-    """Turn a composed node into located values; refuse cycles (an alias inside its own anchor) and
-    absurd nesting, which would otherwise exhaust Python's stack."""
-    if id(node) in parents:
-        raise _YamlShapeError(top or _mark(node, off), "invalid YAML: an alias refers to the node that contains it")
-    if len(parents) > MAX_DEPTH:
-        raise _YamlShapeError(top or _mark(node, off), "invalid YAML: lists or mappings nested too deeply")
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+class _Builder:
+    """Turns a composed node into located values; refuses cycles (an alias inside its own anchor),
+    absurd nesting, which would otherwise exhaust Python's stack, and alias bombs."""
+
+    def __init__(self, path: Path, diags: Diagnostics, off: int) -> None:
+        self.path, self.diags, self.off = path, diags, off
+        self.budget = MAX_NODES
+
+    def build(self, node: yaml.Node, parents: tuple[int, ...] = (), top: Pos | None = None) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _YamlShapeError(top or _mark(node, self.off), "invalid YAML: aliases expand to too much data")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
+            try:
+                return _constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError) as exc:
+                self.diags.error(self.path, *_mark(node, self.off), f"cannot read value: {exc}")
+                return None
+        if id(node) in parents:
+            raise _YamlShapeError(top or _mark(node, self.off), "invalid YAML: an alias refers to the node that contains it")
+        if len(parents) > MAX_DEPTH:
+            raise _YamlShapeError(top or _mark(node, self.off), "invalid YAML: lists or mappings nested too deeply")
         parents = (*parents, id(node))
-    if isinstance(node, yaml.MappingNode):
-        result = LDict()
-        result.pos = _mark(node, off)
-        result.key_pos = {}
-        result.value_pos = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                diags.error(path, *_pos(key_node, off), "merge keys (<<) are not supported")
-                continue
-            key = _build(key_node, path, diags, off, parents)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                diags.error(path, *_pos(key_node, off), f"a key must be text, not {key!r}")
-                continue
-            key = str(key)
-            if key in result:
-                diags.error(path, *_pos(key_node, off), f"duplicate key '{key}'")
-                continue
-            result[key] = _build(value_node, path, diags, off, parents, top or _mark(value_node, off))
-            result.key_pos[key] = _mark(key_node, off)
-            result.value_pos[key] = _mark(value_node, off)
-        return result
-    if isinstance(node, yaml.SequenceNode):
+        off = self.off
+        if isinstance(node, yaml.MappingNode):
+            result = LDict()
+            result.pos = _mark(node, off)
+            key_pos: dict[str, Pos] = {}
+            value_pos: dict[str, Pos] = {}
+            result.key_pos, result.value_pos = key_pos, value_pos
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.diags.error(self.path, *_mark(key_node, off), "merge keys (<<) are not supported")
+                    continue
+                key = self.build(key_node, parents)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    self.diags.error(self.path, *_mark(key_node, off), f"a key must be text, not {key!r}")
+                    continue
+                key = str(key)
+                if key in result:
+                    self.diags.error(self.path, *_mark(key_node, off), f"duplicate key '{key}'")
+                    continue
+                where = _mark(value_node, off)
+                result[key] = self.build(value_node, parents, top or where)
+                key_pos[key] = _mark(key_node, off)
+                value_pos[key] = where
+            return result
         items = LList()
         items.pos = _mark(node, off)
         items.item_pos = []
         for child in node.value:
-            items.append(_build(child, path, diags, off, parents, top or _mark(child, off)))
-            items.item_pos.append(_mark(child, off))
+            where = _mark(child, off)
+            items.append(self.build(child, parents, top or where))
+            items.item_pos.append(where)
         return items
-    try:
-        return _constructor.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as exc:
-        diags.error(path, *_pos(node, off), f"cannot read value: {exc}")
-        return None
-
-
-def _pos(node: yaml.Node, off: int) -> tuple[int, int]:
-    p = _mark(node, off)
-    return p.line, p.column
 
 
 def load_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Any:
@@ -127,7 +138,7 @@ def load_yaml(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -
     if node is None:
         return None
     try:
-        return _build(node, path, diags, line_offset)
+        return _Builder(path, diags, line_offset).build(node)
     except _YamlShapeError as exc:
         diags.error(path, exc.pos.line, exc.pos.column, exc.message)
         return None
