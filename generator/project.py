@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from .content.config import load_curriculum, load_site
@@ -25,7 +26,8 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
         diags.raise_if_errors()
     site = load_site(content / "site.yaml", diags)
     curriculum, curriculum_refs = load_curriculum(content / "curriculum.yaml", diags)
-    category_ids = {c.id for c in curriculum.categories}
+    # None or empty when the curriculum could not say: its own error is reported, references are not.
+    category_ids = curriculum_refs.categories
     level_ids = {lv.id for lv in curriculum.levels}
 
     skills: dict[str, Skill] = {}
@@ -43,10 +45,10 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
             diags.error(index, 1, 1, f"duplicate skill id '{skill.id}' (also used by {other})")
             continue
         for category, p in refs["category"]:
-            if category and category not in category_ids:
+            if category and category_ids is not None and category not in category_ids:
                 diags.error(index, p.line, p.column, _unknown("category", category, category_ids))
         for level, p in refs["levels"]:
-            if level not in level_ids:
+            if level_ids and level not in level_ids:
                 diags.error(index, p.line, p.column, f"level {level} is not one of the curriculum's levels ({_join(level_ids)})")
         skills[skill.id] = skill
         prereq_refs[skill.id] = refs["prerequisites"]
@@ -58,10 +60,10 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
                 diags.error(skill.source, p.line, p.column, f"skill '{skill.id}' cannot be its own prerequisite")
             elif prereq not in skills and prereq not in unreadable:
                 diags.error(skill.source, p.line, p.column, _unknown("prerequisite skill", prereq, skills))
-    _check_cycles(skills, diags)
+    _check_cycles(skills, prereq_refs, diags)
 
     known_or_reported = set(skills) | unreadable
-    for sid, p in curriculum_refs:
+    for sid, p in curriculum_refs.skills:
         if sid not in known_or_reported:
             diags.error(content / "curriculum.yaml", p.line, p.column, _unknown("skill", sid, skills))
 
@@ -99,7 +101,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
         services, service_refs = load_services(services_file, diags)
         for kind, ref, p in service_refs:
             known = category_ids if kind == "category" else set(skills)
-            if ref and ref not in known and ref not in unreadable:
+            if ref and known is not None and ref not in known and ref not in unreadable:
                 diags.error(services_file, p.line, p.column, _unknown(kind, ref, known))
 
     for township in curriculum.required_townships:
@@ -107,7 +109,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
             message = f"township '{township}' has required skills but no cadre in the roster"
             diags.warning(content / "curriculum.yaml", 0, 0, message)
 
-    banks = load_banks(root / "quizzes", skills, {lv.id for lv in curriculum.levels}, diags)
+    banks = load_banks(root / "quizzes", skills, {lv.id for lv in curriculum.levels}, diags, unreadable=unreadable)
 
     project = Project(
         root=root,
@@ -124,10 +126,16 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     return project
 
 
-def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics) -> dict[str, Bank]:
-    """Return every question bank by skill id; warn about skill levels with no questions."""
+def load_banks(
+    folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics, *, unreadable: Collection[str] = ()
+) -> dict[str, Bank]:
+    """Return every question bank by skill id; warn about skill levels with no questions.
+
+    The banks of `unreadable` skills (already reported) are checked, but not kept, and their
+    skill is not reported unknown.
+    """
     banks: dict[str, Bank] = {}
-    skill_levels = {s.id: s.levels for s in skills.values()}
+    skill_levels = {**dict.fromkeys(unreadable, ()), **{s.id: s.levels for s in skills.values()}}
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
             if path.suffix == ".yml" or (path.suffix == ".yaml" and path.name.startswith(".")):
@@ -155,24 +163,37 @@ def _with_levels(skill: Skill, levels: tuple[int, ...]) -> Skill:
     return replace(skill, levels=levels)
 
 
-def _check_cycles(skills: dict[str, Skill], diags: Diagnostics) -> None:
-    state: dict[str, int] = {}
+def _check_cycles(skills: dict[str, Skill], refs: dict[str, tuple[tuple[str, Pos], ...]], diags: Diagnostics) -> None:
+    """Report each prerequisite cycle once, at the entry that closes it (skills walked in id order).
 
-    def visit(sid: str, trail: list[str]) -> None:
-        state[sid] = 1
-        for nxt in skills[sid].prerequisites:
-            if nxt not in skills:
-                continue
-            if state.get(nxt) == 1:
-                cycle = " -> ".join([*trail[trail.index(nxt):], nxt]) if nxt in trail else nxt
-                diags.error(skills[sid].source, 1, 1, f"prerequisites form a cycle: {cycle}")
-            elif nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[sid] = 2
-
-    for sid in sorted(skills):
-        if sid not in state:
-            visit(sid, [sid])
+    A skill that is its own prerequisite is reported as that, not as a cycle. The walk keeps its
+    own stack: a long chain of prerequisites must not exhaust Python's.
+    """
+    state: dict[str, int] = {}  # 1 while on the current trail, 2 when done
+    reported: set[tuple[str, str]] = set()
+    for start in sorted(skills):
+        if start in state:
+            continue
+        state[start] = 1
+        trail, pending = [start], [iter(refs[start])]
+        while pending:
+            sid = trail[-1]
+            for nxt, p in pending[-1]:
+                if nxt == sid or nxt not in skills:
+                    continue
+                if state.get(nxt) == 1 and (sid, nxt) not in reported:
+                    reported.add((sid, nxt))
+                    cycle = " -> ".join([*trail[trail.index(nxt):], nxt])
+                    diags.error(skills[sid].source, p.line, p.column, f"prerequisites form a cycle: {cycle}")
+                elif nxt not in state:
+                    state[nxt] = 1
+                    trail.append(nxt)
+                    pending.append(iter(refs[nxt]))
+                    break
+            else:
+                state[sid] = 2
+                trail.pop()
+                pending.pop()
 
 
 def _unknown(kind: str, value: str, known: object) -> str:

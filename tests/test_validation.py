@@ -184,8 +184,12 @@ def test_all_errors_reported_in_one_run(make_project: MakeProject) -> None:
         }
     )
     errors = errors_of(root)
-    assert len(errors) == 3
-    assert [e.split(":")[0] for e in errors] == ["content/services.yaml", "content/site.yaml", "content/skills/economy/beta.md"]
+    assert len(errors) == 4
+    assert [e.split(":")[0] for e in errors] == [
+        "content/services.yaml", "content/site.yaml", "content/skills/economy/beta.md", "content/skills/economy/beta.md",
+    ]
+    # The Markdown is checked too, though loading found errors (SPEC §9: every error in one run).
+    assert "content/skills/economy/beta.md:6:5: error: broken link: 'nope.md' does not exist" in errors[3]
 
 
 def test_cli_check_prints_errors_and_exits_2(make_project: MakeProject) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,30 @@ def load_site(path: Path, diags: Diagnostics) -> SiteConfig:
     )
 
 
-def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tuple[str, Pos]]]:
-    """Return the curriculum and every skill id it names with its position (checked later)."""
+@dataclass(frozen=True)
+class CurriculumRefs:
+    """What other files are checked against: the skill ids the curriculum names, with where, and
+    the ids of its categories, None when they could not all be read (a skill's category is then
+    not reported unknown: the curriculum's own error says what is wrong)."""
+
+    skills: tuple[tuple[str, Pos], ...]
+    categories: frozenset[str] | None
+
+
+def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, CurriculumRefs]:
+    """Return the curriculum and what it names and defines (checked against the other files later).
+
+    Levels that could not all be read come back empty, so that nothing is checked against them.
+    """
     refs: list[tuple[str, Pos]] = []
+    unread = Curriculum(categories=(), levels=()), CurriculumRefs((), None)
     if not path.is_file():
         diags.error(path, 0, 0, "missing curriculum file (it needs at least 'categories')")
-        return Curriculum(categories=()), refs
+        return unread
     before = diags.count()
     data = load_yaml_file(path, diags)
     if data is None and diags.count() > before:
-        return Curriculum(categories=()), refs
+        return unread
     f = Fields(
         diags, path, data, "curriculum.yaml",
         ("categories", "levels", "required", "electives", "min_certificates"),
@@ -93,10 +108,17 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
     )
     categories: list[Category] = []
     seen: dict[str, Pos] = {}
-    for i, item in enumerate(f.sequence("categories") or []):
+    raw_categories = f.sequence("categories")
+    # Every id written, even one reported as malformed, so references to it are not reported too.
+    category_ids: set[str] | None = set() if raw_categories is not None else None
+    for i, item in enumerate(raw_categories or []):
         at = f.data["categories"].item_pos[i]
         cf = Fields(diags, path, item, "a category", ("id", "title", "summary"), ("id", "title"), at=at)
         cid = cf.text("id")
+        if not cid:  # a category without a readable id: which categories there are is not known
+            category_ids = None
+        elif category_ids is not None:
+            category_ids.add(cid)
         if cid and not ID_RE.match(cid):
             cf.fail("id", f"category id '{cid}' must use only a-z, 0-9 and '-'")
         elif cid in seen:
@@ -105,11 +127,14 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
             seen[cid] = cf.at("id")
             categories.append(Category(cid, cf.text("title"), cf.text("summary")))
 
-    levels = list(DEFAULT_LEVELS)
     raw_levels = f.sequence("levels")
+    # Written levels replace the default ones; levels written wrongly leave none to check against.
+    levels = [] if f.has("levels") else list(DEFAULT_LEVELS)
+    if raw_levels is not None and not raw_levels:
+        f.fail("levels", "'levels' must list at least one level")
     if raw_levels is not None:
-        levels = []
         level_ids: set[int] = set()
+        lost = False
         for i, item in enumerate(raw_levels):
             at = raw_levels.item_pos[i]
             lf = Fields(
@@ -127,6 +152,10 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
             elif lid:
                 level_ids.add(lid)
                 levels.append(Level(lid, lf.text("name"), mark, lf.text("issuer"), lf.integer("validity_years", 3, minimum=1)))
+            else:
+                lost = True
+        if lost:  # a level without a readable id: which levels there are is not known
+            levels = []
 
     required_all: tuple[str, ...] = ()
     posts: dict[str, tuple[str, ...]] = {}
@@ -164,7 +193,7 @@ def load_curriculum(path: Path, diags: Diagnostics) -> tuple[Curriculum, list[tu
             electives_min=electives_min,
             min_certificates=f.integer("min_certificates", 1, minimum=0),
         ),
-        refs,
+        CurriculumRefs(tuple(refs), frozenset(category_ids) if category_ids is not None else None),
     )
 
 

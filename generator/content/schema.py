@@ -67,7 +67,8 @@ class Fields:
         self.path = path
         self.what = what
         self.ok = True
-        if not isinstance(data, dict):
+        is_mapping = isinstance(data, dict)
+        if not is_mapping:
             where = at or pos_of(data)
             diags.error(path, where.line, where.column, f"{what} must be a mapping of keys to values, not {describe(data)}")
             data = LDict()
@@ -82,20 +83,29 @@ class Fields:
                 extra = f"; did you mean '{hint}'?" if hint else f"; allowed keys: {', '.join(sorted(allowed_set))}"
                 diags.error(path, p.line, p.column, f"unknown key '{key}' in {what}{extra}")
                 self.ok = False
-        for key in required:
-            if key not in data or data[key] is None or data[key] == "":
+        # Something that is not a mapping has no keys to miss: one mistake, one error.
+        for key in required if is_mapping else ():
+            if (key not in data or data[key] is None or data[key] == "") and not self.unreadable(key):
                 p = data.key_pos.get(key, pos_of(data))
                 diags.error(path, p.line, p.column, f"{what} is missing required key '{key}'")
                 self.ok = False
+
+    def unreadable(self, key: str) -> bool:
+        """Return whether `key` is written but its value could not be read (that error is already reported)."""
+        p = self.data.value_pos.get(key)
+        return p is not None and self.data.get(key) is None and self.diags.has_error_at(self.path, p.line, p.column)
 
     def at(self, key: str) -> Pos:
         """Return where the value of `key` is, or the mapping itself when it is absent."""
         return self.data.value_pos.get(key) or self.data.key_pos.get(key) or pos_of(self.data)
 
     def fail(self, key: str, message: str) -> None:
+        """Report `message` at the value of `key`, unless that value could not be read (reported already)."""
+        self.ok = False
+        if self.unreadable(key):
+            return
         p = self.at(key)
         self.diags.error(self.path, p.line, p.column, message)
-        self.ok = False
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None

@@ -119,6 +119,7 @@ def load_bank(path: Path, skills: Mapping[str, tuple[int, ...]], level_ids: set[
         if skill not in skills:
             f.fail("skill", f"unknown skill '{skill}'")
         offered = skills.get(skill, ())
+    # Empty when the curriculum's levels could not be read (that error is reported): nothing to check against.
     levels_ok = set(offered) if offered else level_ids
     questions: list[Question] = []
     seen: dict[str, int] = {}
@@ -156,7 +157,7 @@ def _question(path: Path, item: Any, at: Pos, levels_ok: set[int], skill: str, d
             f.fail("type", f"unknown question type '{kind}'; use one of: {', '.join(TYPES)}")
         return None
     level = f.integer("level", 0)
-    if level and level not in levels_ok:
+    if level and levels_ok and level not in levels_ok:
         where = f"skill '{skill}'" if skill else "the curriculum"
         f.fail("level", f"level {level} is not offered by {where} (levels: {', '.join(map(str, sorted(levels_ok)))})")
     prompt = f.text("prompt")
@@ -177,9 +178,10 @@ def _question(path: Path, item: Any, at: Pos, levels_ok: set[int], skill: str, d
     answer = f.data.get("answer")
     if kind in ("single", "multiple"):
         options = tuple(o for o, _ in f.text_list("options"))
-        if len(options) < 2:
+        written = f.data.get("options")  # its entries count, even one text_list reported as not text
+        if (written is None or isinstance(written, list)) and len(written or ()) < 2:
             f.fail("options", f"a {kind} question needs at least 2 options")
-        _check_letters(f, kind, answer, len(options))
+        _check_letters(f, kind, answer, len(written) if isinstance(written, list) else 0)
         scoring = f.data.get("scoring")
         if scoring is not None and scoring not in ("partial", "all-or-nothing"):
             f.fail("scoring", f"scoring must be 'partial' or 'all-or-nothing', not {scoring!r}")
@@ -197,7 +199,8 @@ def _question(path: Path, item: Any, at: Pos, levels_ok: set[int], skill: str, d
         f.text("unit")
     elif kind == "order":
         items = tuple(t for t, _ in f.text_list("items"))
-        if len(items) < 2:
+        written = f.data.get("items")
+        if (written is None or isinstance(written, list)) and len(written or ()) < 2:
             f.fail("items", "an order question needs at least 2 items, in the correct order")
         elif len(set(items)) != len(items):
             f.fail("items", "the items of an order question must all differ")
@@ -261,9 +264,12 @@ def _check_fill(f: Fields, prompt: str, answer: Any) -> None:
 
 
 def _check_pairs(f: Fields) -> tuple[tuple[str, str], ...]:
-    raw = f.sequence("pairs")
+    raw = f.data.get("pairs")
     if raw is None:
         f.fail("pairs", "a match question needs 'pairs: [[left, right], ...]'")
+        return ()
+    if not isinstance(raw, LList):
+        f.fail("pairs", f"'pairs' must be a list, like [[left, right], ...], not {describe(raw)}")
         return ()
     pairs: list[tuple[str, str]] = []
     for i, pair in enumerate(raw):
@@ -293,7 +299,7 @@ def _blueprints(
         except ValueError:
             diags.error(path, p.line, p.column, f"exam levels are numbers, not '{key}'")
             continue
-        if level not in levels_ok:
+        if levels_ok and level not in levels_ok:
             diags.error(path, p.line, p.column, f"exam blueprint for level {level}, which skill '{skill}' does not offer")
             continue
         bf = Fields(diags, path, spec, f"the level-{level} exam", ("minutes", "attempts", "draw"), ("draw",), at=p)
@@ -305,7 +311,7 @@ def _blueprints(
             sp = draw.item_pos[i]
             sf = Fields(diags, path, sec, "a draw section", ("level", "count", "tags", "type"), ("level", "count"), at=sp)
             s_level = sf.integer("level", 0)
-            if s_level and s_level not in levels_ok:
+            if s_level and levels_ok and s_level not in levels_ok:
                 sf.fail("level", f"level {s_level} is not offered by skill '{skill}'")
             kind = sf.text("type")
             if kind and kind not in TYPES:

@@ -303,11 +303,35 @@ def static_files() -> dict[str, bytes]:
 
 
 def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
-    """Load, validate and compile the project without writing anything; raise on errors."""
+    """Load, validate and compile the project without writing anything; raise on errors.
+
+    Markdown is compiled even when loading found errors, so that broken links and anchors are
+    reported in the same run (SPEC §9), but a link to a page whose own file could not be loaded
+    is not reported again.
+    """
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    not_a_page = re.compile(r"link '(.*)' points to a Markdown file that is not a page of the site")
+
+    def links_to_unloaded(d: Diagnostic, unloaded: set[str]) -> bool:
+        m = not_a_page.fullmatch(d.message)
+        if m is None:
+            return False
+        target = ((diags.root / d.path).parent / unquote(urlsplit(m.group(1)).path)).resolve()
+        if target.is_dir():
+            target = target / "index.md"
+        return diags.rel(target) in unloaded
+
     root = Path(root).resolve()
     diags = Diagnostics(root)
     project = load_project(root, diags)
-    diags.raise_if_errors()
+    if diags.errors:
+        unloaded = {d.path for d in diags.errors}
+        found = Diagnostics(root)
+        compile_content(project, found)  # a project with holes is kept out of the build state
+        diags.items += [d for d in found.items if not links_to_unloaded(d, unloaded)]
+        diags.raise_if_errors()
     compiled = compile_content(project, diags)
     if not project.site.base_url:
         diags.warning(root / "content/site.yaml", 0, 0, "no base_url: sitemap.xml will list relative addresses")
