@@ -103,12 +103,15 @@ def main() -> None:
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where to write the site.  [default: site/ in the project]",
 )
+@click.option("--no-cache", is_flag=True, help="Build everything from nothing, without reading or writing .cadre-cache/.")
 @_project_errors
-def build(project: Path, quiet: bool, ledger: str | None, demo: bool, out: Path | None) -> None:
+def build(project: Path, quiet: bool, ledger: str | None, demo: bool, out: Path | None, no_cache: bool) -> None:
     """Build the static training site into site/.
 
-    Everything is read and checked first; the new site is written beside the old one and
-    swapped in, so a failed build leaves the previous site as it was. The certificate registry
+    Everything is read and checked first, so a failed build leaves the previous site as it was.
+    The first build writes the new site beside the old one and swaps it in. It remembers what it
+    did in .cadre-cache/ (safe to delete), so the next build parses, renders and writes only what
+    changed since; the result is the same, byte for byte. The certificate registry
     (ledger/) is published from the ledger; --demo builds from a demonstration ledger, made by
     running the roster through simulated exams, and marks every page with a banner.
 
@@ -117,11 +120,13 @@ def build(project: Path, quiet: bool, ledger: str | None, demo: bool, out: Path 
       cadre build
       cadre build --demo
       cadre build --project ../county --out /var/www/training
+      cadre build --no-cache
     """
     from .render.site import BUILD_STAGES, build_site
 
     with _progress(len(BUILD_STAGES), "Building", quiet) as bar:
-        result = build_site(project, out, demo=demo, ledger=ledger, progress=lambda stage: bar.update(1, stage))
+        result = build_site(project, out, demo=demo, ledger=ledger, progress=lambda stage: bar.update(1, stage),
+                            cache=not no_cache)
     _warn(result.warnings)
     if not quiet:
         where = _display(result.out)
@@ -277,10 +282,14 @@ def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int, w
     site = context.project.root / "site"
     watcher = None
     if watch:
+        from .cache import BuildState
         from .render.site import build_site
         from .server.watch import Watcher
 
-        watcher = Watcher(context.project.root, lambda: build_site(context.project.root, demo=demo, ledger=ledger))
+        # Rebuilds keep what they know in memory: only what a save changed is rendered and written.
+        state = BuildState.load(context.project.root)
+        watcher = Watcher(context.project.root,
+                          lambda: build_site(context.project.root, demo=demo, ledger=ledger, state=state))
         watcher.rebuild()
         for line in watcher.errors:
             click.echo(line, err=True)

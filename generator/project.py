@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any, TypeVar
 
+from .cache import BuildState
 from .content.config import load_curriculum, load_site
 from .content.models import Cadre, Guide, Project, Service, Skill
 from .content.pages import discover_skills, load_guide, load_skill
@@ -14,12 +16,19 @@ from .errors import Diagnostics
 from .quiz.bank import Bank, load_bank
 from .yamlloc import Pos
 
+T = TypeVar("T")
 
-def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
-    """Return the validated project in `root`; raise ProjectError unless a collector is given."""
+
+def load_project(root: Path | str, diags: Diagnostics | None = None, state: BuildState | None = None) -> Project:
+    """Return the validated project in `root`; raise ProjectError unless a collector is given.
+
+    With a build `state`, files whose content hash is unchanged since it was saved are not parsed
+    again: their result (and the warnings they gave) is reused.
+    """
     root = Path(root).resolve()
+    memo = _Memo(state, diags or Diagnostics(root))
     own = diags is None
-    diags = diags or Diagnostics(root)
+    diags = memo.diags
     content = root / "content"
     if not content.is_dir():
         diags.error(root, 0, 0, "no content/ folder here: is this a cadre project? (try 'cadre init DIR')")
@@ -35,7 +44,8 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     # Skills whose file could not be read: already reported, so references to them are not.
     unreadable: set[str] = set()
     for folder, index, bundle in discover_skills(content / "skills"):
-        loaded = load_skill(folder, index, bundle, diags)
+        lessons = sorted(bundle.glob("*.md")) if bundle is not None else []
+        loaded = memo("skill", index, (folder, *memo.files([index, *lessons])), load_skill, folder, index, bundle)
         if loaded is None:
             unreadable.add(bundle.name if bundle else index.stem)
             continue
@@ -71,7 +81,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     guides_dir = content / "guides"
     if guides_dir.is_dir():
         for path in sorted(guides_dir.glob("*.md")):
-            guide = load_guide(path, diags)
+            guide = memo("guide", path, memo.files([path]), load_guide, path)
             if guide is not None:
                 guides[guide.slug] = guide
     guides = dict(sorted(guides.items(), key=lambda kv: (kv[1].order, kv[0])))
@@ -79,7 +89,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     cadres: list[Cadre] = []
     roster = find_roster(content, diags)
     if roster is not None:
-        cadres, where = load_roster(roster, diags)
+        cadres, where = memo("roster", roster, memo.files([roster]), load_roster, roster)
         for cadre in cadres:
             for elective in cadre.electives:
                 p = where[cadre.id].get(f"elective:{elective}", Pos(0, 0))
@@ -109,7 +119,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
             message = f"township '{township}' has required skills but no cadre in the roster"
             diags.warning(content / "curriculum.yaml", 0, 0, message)
 
-    banks = load_banks(root / "quizzes", skills, {lv.id for lv in curriculum.levels}, diags, unreadable=unreadable)
+    banks = load_banks(root / "quizzes", skills, {lv.id for lv in curriculum.levels}, diags, memo, unreadable=unreadable)
 
     project = Project(
         root=root,
@@ -126,14 +136,15 @@ def load_project(root: Path | str, diags: Diagnostics | None = None) -> Project:
     return project
 
 
-def load_banks(
-    folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics, *, unreadable: Collection[str] = ()
-) -> dict[str, Bank]:
+def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diags: Diagnostics,
+               memo: _Memo | None = None, *, unreadable: Collection[str] = ()) -> dict[str, Bank]:
     """Return every question bank by skill id; warn about skill levels with no questions.
 
     The banks of `unreadable` skills (already reported) are checked, but not kept, and their
     skill is not reported unknown.
     """
+    memo = memo or _Memo(None, diags)
+    levels_key = tuple(sorted(level_ids))
     banks: dict[str, Bank] = {}
     skill_levels = {**dict.fromkeys(unreadable, ()), **{s.id: s.levels for s in skills.values()}}
     if folder.is_dir():
@@ -142,7 +153,8 @@ def load_banks(
                 diags.warning(path, 0, 0, "ignored: a bank is named <skill-id>.yaml")
             if path.suffix != ".yaml" or path.name.startswith("."):
                 continue
-            bank = load_bank(path, skill_levels, level_ids, diags)
+            key = (*memo.files([path]), skill_levels.get(path.stem), path.stem in skill_levels, levels_key)
+            bank = memo("bank", path, key, load_bank, path, skill_levels, level_ids)
             if bank is not None and bank.skill in skills:
                 banks[bank.skill] = bank
     for skill in skills.values():
@@ -155,6 +167,22 @@ def load_banks(
             levels = ", ".join(str(lv) for lv in missing)
             diags.warning(bank.path, 0, 0, f"skill '{skill.id}' offers level {levels} but its bank has no questions for it")
     return banks
+
+
+class _Memo:
+    """Calls a loader, or reuses its result from the build state when its files are unchanged."""
+
+    def __init__(self, state: BuildState | None, diags: Diagnostics) -> None:
+        self.state, self.diags = state, diags
+
+    def files(self, paths: list[Path]) -> tuple[Any, ...]:
+        return self.state.files_key(paths) if self.state is not None else ()
+
+    def __call__(self, kind: str, path: Path, key: tuple[Any, ...], load: Callable[..., T], *args: Any) -> T:
+        """Return load(*args, diags)."""
+        if self.state is None:
+            return load(*args, self.diags)
+        return self.state.memo_call(kind, str(path), key, self.diags, lambda: load(*args, self.diags))
 
 
 def _with_levels(skill: Skill, levels: tuple[int, ...]) -> Skill:

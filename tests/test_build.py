@@ -108,7 +108,7 @@ def test_failed_build_leaves_previous_site_untouched(make_project: MakeProject) 
         build_site(root)
     assert tree(root / "site") == before
     assert tree(root / "content").keys() == content_before.keys()
-    assert sorted(p.name for p in root.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in root.iterdir()) == [".cadre-cache", "content", "site"]
 
 
 def test_interrupted_build_debris_is_cleaned(make_project: MakeProject) -> None:

@@ -33,9 +33,32 @@ def test_shard_of_is_stable() -> None:
 
 
 def test_index_files_are_scripts() -> None:
-    files = build_index([SearchDoc("skills/a/", "甲", "调解"), SearchDoc("skills/b/", "乙", "香菇")])
+    files, _ = build_index([SearchDoc("skills/a/", "甲", "调解"), SearchDoc("skills/b/", "乙", "香菇")])
     assert files["search/index/meta.js"] == b'cadreSearch.meta({"docs":2,"shards":1});\n'
     assert set(files) == {"search/index/meta.js", "search/index/s0.js", "search/index/d0.js", "search/index/d1.js"}
+
+
+def test_patched_index_equals_a_fresh_one(tmp_path: Path) -> None:
+    """Re-indexing only the changed documents gives the same files as indexing everything again."""
+    words = ["调解纠纷", "香菇种植", "防汛转移", "低保申请", "医保缴费", "垃圾分类", "森林防火", "Excel 表格"]
+    docs = [SearchDoc(f"skills/s{i}/", f"技能{i} {words[i % 8]}", " ".join(words[(i * 3 + k) % 8] for k in range(5)))
+            for i in range(40)]
+    first, index = build_index(docs)
+    for name, data in first.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data or b"")
+    edited = list(docs)
+    edited[3] = SearchDoc("skills/s3/", "技能3 新标题", "全新的正文 调解 only")
+    edited[17] = SearchDoc("skills/s17/", docs[17].title, docs[17].text + " 森林防火 加一句")
+    patched, _ = build_index(edited, index, tmp_path)
+    fresh, _ = build_index(edited)
+    assert set(patched) == set(fresh)
+    written = {path for path, data in patched.items() if data is not None}
+    assert written and len(written) < len(fresh) / 2
+    for path, data in patched.items():
+        assert (data if data is not None else first[path]) == fresh[path], path
+    again, _ = build_index(edited, build_index(edited)[1], tmp_path)
+    assert all(data is None for data in again.values())
 
 
 def results(browser: Any, site: Path, query: str) -> list[str]:  # noqa: F811

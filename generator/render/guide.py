@@ -9,7 +9,9 @@ and the required-skill legend. The same HTML is the site's guide/<township>/ pag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -54,9 +56,10 @@ def townships_with_cadres(project: Project) -> list[str]:
 
 
 def guide_context(
-    project: Project, township: str, certificates: list[Certificate], as_of: dt.datetime | None, t: Translator
+    project: Project, township: str, certificates: list[Certificate], as_of: dt.datetime | None, t: Translator,
+    qr: Callable[[str], str] = qr_svg,
 ) -> dict[str, Any]:
-    """Return everything the guide template needs for one township."""
+    """Return everything the guide template needs for one township (`qr` draws a QR code)."""
     levels = {lv.id: lv.name for lv in project.curriculum.levels}
     best = proficiency(certificates, as_of) if as_of else {}
     groups: dict[str, list[Listed]] = {}
@@ -70,7 +73,7 @@ def guide_context(
             key=lambda x: (-x[1], x[0]),
         )
         tel = tel_digits(cadre.phone)
-        listed = Listed(cadre, tuple(held), tel, qr_svg(f"tel:{tel}") if tel else "")
+        listed = Listed(cadre, tuple(held), tel, qr(f"tel:{tel}") if tel else "")
         (groups.setdefault(cadre.village, []) if cadre.village else office).append(listed)
     sections = [(village, people) for village, people in groups.items()]
     if office:
@@ -92,10 +95,11 @@ def guide_context(
     }
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
+        keep_trailing_newline=True, bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 

@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..cache import BuildState, digest
+
 _RENAME_EXCHANGE = 2
 
 
@@ -25,12 +27,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
-def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """Write `files` (site path -> bytes) and `copies` (site path -> source) as the new `out`.
+def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> dict[str, bytes]:
+    """Write `files` (site path -> bytes) and `copies` (site path -> source) as the new `out`;
+    return the digest of every file written.
 
     Nothing in `out` changes until the new site is complete; a build killed midway leaves the
     old site as it was and at most a `.<name>.tmp-*` folder, removed by the next build.
     """
+    written: dict[str, bytes] = {}
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
     for stale in parent.glob(f".{out.name}.tmp-*"):
@@ -47,17 +51,19 @@ def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> N
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(data)
+            written[rel] = digest(data)
         for rel, source in sorted(copies.items()):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            written[rel] = _file_digest(source)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if out.is_dir() and not out.is_symlink():
         if _exchange(tmp, out):
             shutil.rmtree(tmp, ignore_errors=True)
-            return
+            return written
         old = parent / f".{out.name}.old-{os.getpid()}"
         out.rename(old)
         tmp.rename(out)
@@ -66,3 +72,58 @@ def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> N
         if out.exists() or out.is_symlink():
             out.unlink()
         tmp.rename(out)
+    return written
+
+
+def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
+                state: BuildState) -> dict[str, bytes]:
+    """Bring the site `out`, written by the build whose digests are `previous`, up to date in place;
+    return the digest of every file.
+
+    `files` maps site paths to bytes, or to None where the file already written is still right.
+    Only files whose bytes differ are written, each through a temporary file renamed over the old,
+    so a reader never sees half a file; files the site no longer has are removed.
+    """
+    now: dict[str, bytes] = {}
+    made: set[Path] = set()
+
+    def put(rel: str, data: bytes | None, source: Path | None) -> None:
+        target = out / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        try:
+            if source is not None:
+                shutil.copyfile(source, tmp)
+            else:
+                tmp.write_bytes(data or b"")
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    for rel, data in sorted(files.items()):
+        if data is None:
+            now[rel] = previous[rel]
+            continue
+        now[rel] = digest(data)
+        if previous.get(rel) != now[rel]:
+            put(rel, data, None)
+    for rel, source in sorted(copies.items()):
+        now[rel] = state.file_digest(source) or b""
+        if previous.get(rel) != now[rel]:
+            put(rel, None, source)
+    for rel in sorted(set(previous) - set(now), reverse=True):
+        target = out / rel
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return now
+
+
+def _file_digest(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return digest(fh.read())

@@ -18,7 +18,8 @@ from ..markdown import AnchorRef, Links, MarkdownRenderer, Rendered
 
 # (source file, Markdown body, line where the body starts, site path of its page)
 Job = tuple[Path, str, int, str]
-Result = tuple[list[Rendered], list[AnchorRef], dict[Path, str], list[Diagnostic]]
+# What rendering one document gave: the HTML, anchors to check, assets to copy, located problems.
+Result = tuple[Rendered, list[AnchorRef], dict[Path, str], list[Diagnostic]]
 
 POOL_THRESHOLD = 200
 _worker: tuple[Links, Diagnostics, MarkdownRenderer] | None = None
@@ -31,14 +32,19 @@ def _init(root: Path, content: Path, pages: dict[Path, str], bundles: dict[Path,
     _worker = (links, diags, MarkdownRenderer(links, diags, unsafe_html=unsafe_html))
 
 
-def _render_chunk(jobs: list[Job]) -> Result:
-    assert _worker is not None
-    links, diags, renderer = _worker
+def render_one(job: Job, links: Links, diags: Diagnostics, renderer: MarkdownRenderer) -> Result:
+    """Render one document with `renderer`, whose findings go to `links` and `diags` (emptied first)."""
+    source, body, line, page = job
     links.anchors.clear()
     links.assets.clear()
     diags.items.clear()
-    rendered = [renderer.render(body, source, page, line) for source, body, line, page in jobs]
+    rendered = renderer.render(body, source, page, line)
     return rendered, list(links.anchors), dict(links.assets), list(diags.items)
+
+
+def _render_chunk(jobs: list[Job]) -> list[Result]:
+    assert _worker is not None
+    return [render_one(job, *_worker) for job in jobs]
 
 
 def workers() -> int:
@@ -49,21 +55,20 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_all(jobs: list[Job], links: Links, diags: Diagnostics, renderer: MarkdownRenderer) -> list[Rendered]:
-    """Render every job, in parallel when there are many; merge findings into `links` and `diags`."""
+def render_all(jobs: list[Job], links: Links, diags: Diagnostics, unsafe_html: bool) -> list[Result]:
+    """Render every job, in parallel when there are many; return each one's result in order."""
     processes = workers()
     if len(jobs) < POOL_THRESHOLD or processes < 2:
-        return [renderer.render(body, source, page, line) for source, body, line, page in jobs]
+        own_links = Links(links.content, links.pages, links.bundles)
+        own_diags = Diagnostics(diags.root)
+        renderer = MarkdownRenderer(own_links, own_diags, unsafe_html=unsafe_html)
+        return [render_one(job, own_links, own_diags, renderer) for job in jobs]
     size = max(16, len(jobs) // (processes * 8))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    out: list[Rendered] = []
+    out: list[Result] = []
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init,
-                             initargs=(diags.root, links.content, links.pages, links.bundles, renderer.unsafe_html)) as pool:
-        for rendered, anchors, assets, found in pool.map(_render_chunk, chunks):
-            out += rendered
-            links.anchors += anchors
-            for path, url in assets.items():
-                links.assets.setdefault(path, url)
-            diags.items += found
+                             initargs=(diags.root, links.content, links.pages, links.bundles, unsafe_html)) as pool:
+        for results in pool.map(_render_chunk, chunks):
+            out += results
     return out

@@ -9,16 +9,20 @@ are adjacent (调解 never matches 调…解), rank titles over bodies and show 
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[a-z0-9]+")
-SHARD_BYTES = 48 * 1024
 MAX_TEXT = 30_000
 
 
@@ -26,7 +30,11 @@ MAX_TEXT = 30_000
 class SearchDoc:
     url: str  # site path of the page, e.g. "skills/x/"
     title: str
-    text: str
+    text: str | Callable[[], str]  # or a function reading it, called only when the text is indexed
+    key: bytes = b""  # when given, stands for the text: the document changed if and only if it did
+
+    def body(self) -> str:
+        return self.text() if callable(self.text) else self.text
 
 
 def normalise(text: str) -> str:
@@ -52,27 +60,138 @@ def shard_of(term: str, shards: int) -> int:
     return h % shards
 
 
-def build_index(docs: list[SearchDoc]) -> dict[str, bytes]:
-    """Return the index files (site path -> bytes): meta, term shards, one text file per document."""
-    postings: dict[str, list[str]] = defaultdict(list)
+# Shards are counted from the number of documents, not the size of the index, so that editing a
+# page never changes how terms are split (only adding or removing pages does).
+DOCS_PER_SHARD = 6
+
+
+def shard_count(docs: int) -> int:
+    return max(1, math.ceil(docs / DOCS_PER_SHARD))
+
+
+def doc_postings(doc_id: int, title: str, text: str) -> dict[str, str]:
+    """Return one document's postings: term -> "id.count", with "t" when the term is in the title."""
+    title_terms = terms(title)
+    found = terms(title + "\n" + text)
+    ident = f"{doc_id:x}."
+    return {term: f"{ident}{count}{'t' if term in title_terms else ''}" for term, count in found.items()}
+
+
+@dataclass
+class SearchIndex:
+    """What the next build needs to patch the index the last one wrote."""
+
+    urls: list[str]
+    docs: list[bytes]  # fingerprint of each document (title and text)
+    shards: list[bytes]  # the shards each document's terms are in (2 bytes each)
+
+
+def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None,
+                site: Path | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
+    """Return the index files (site path -> bytes, or None where the last build's file is still right)
+    and the index to hand to the next build: meta, term shards and one text file per document.
+
+    With the `previous` index of the same pages, whose files are in `site`, only documents whose
+    title or text changed are indexed again, and only the shards holding their terms are written.
+    """
+    fps = [_fingerprint(d) for d in docs]
+    urls = [d.url for d in docs]
+    if previous is None or previous.urls != urls or site is None:
+        return _full(docs, fps)
+    changed = [i for i, fp in enumerate(fps) if previous.docs[i] != fp]
+    n = shard_count(len(docs))
+    files: dict[str, bytes | None] = {"search/index/meta.js": None}
+    shards: dict[int, dict[str, str]] = {}
+    new_shards = list(previous.shards)
+
+    def shard(k: int) -> dict[str, str]:
+        if k not in shards:
+            shards[k] = _read_shard(site / f"search/index/s{k}.js", k)
+        return shards[k]
+
+    for doc_id in changed:
+        key = f"{doc_id:x}."
+        for k in array("H", previous.shards[doc_id]):
+            part = shard(k)
+            for term, listed in list(part.items()):
+                if "," + key not in "," + listed:
+                    continue
+                kept = [p for p in listed.split(",") if not p.startswith(key)]
+                if kept:
+                    part[term] = ",".join(kept)
+                else:
+                    del part[term]
+        fresh = doc_postings(doc_id, docs[doc_id].title, docs[doc_id].body())
+        mine = set()
+        for term, posting in fresh.items():
+            k = shard_of(term, n)
+            mine.add(k)
+            part = shard(k)
+            old = part.get(term)
+            if old is None:
+                part[term] = posting
+            else:
+                items = old.split(",")
+                bisect.insort(items, posting, key=_doc_of)
+                part[term] = ",".join(items)
+        new_shards[doc_id] = array("H", sorted(mine)).tobytes()
+    for k in range(n):
+        files[f"search/index/s{k}.js"] = _shard_file(k, shards[k]) if k in shards else None
+    changed_set = set(changed)
     for doc_id, doc in enumerate(docs):
-        title_terms = terms(doc.title)
-        for term, count in sorted(terms(doc.title + "\n" + doc.text).items()):
-            # "id.count", with "t" when the term is in the title: compact, and enough to rank.
-            postings[term].append(f"{doc_id:x}.{count}{'t' if term in title_terms else ''}")
-    size = sum(len(t) * 3 + sum(len(p) + 1 for p in ps) + 6 for t, ps in postings.items())
-    shards = max(1, math.ceil(size / SHARD_BYTES))
-    split: list[dict[str, str]] = [{} for _ in range(shards)]
-    for term in sorted(postings):
-        split[shard_of(term, shards)][term] = ",".join(postings[term])
-    files: dict[str, bytes] = {
-        "search/index/meta.js": _call("meta", {"shards": shards, "docs": len(docs)}),
+        files[f"search/index/d{doc_id:x}.js"] = _doc_file(doc_id, doc) if doc_id in changed_set else None
+    return files, SearchIndex(urls, fps, new_shards)
+
+
+def _full(docs: list[SearchDoc], fps: list[bytes]) -> tuple[dict[str, bytes | None], SearchIndex]:
+    n = shard_count(len(docs))
+    shards: list[dict[str, list[str]]] = [{} for _ in range(n)]
+    doc_shards: list[bytes] = []
+    where: dict[str, int] = {}
+    files: dict[str, bytes | None] = {
+        "search/index/meta.js": _call("meta", {"shards": n, "docs": len(docs)}),
     }
-    for k, part in enumerate(split):
-        files[f"search/index/s{k}.js"] = _call("shard", k, part)
     for doc_id, doc in enumerate(docs):
-        files[f"search/index/d{doc_id:x}.js"] = _call("doc", doc_id, [doc.url, doc.title, doc.text[:MAX_TEXT]])
-    return files
+        text = doc.body()
+        postings = doc_postings(doc_id, doc.title, text)
+        mine = set()
+        for term, posting in postings.items():
+            k = where.get(term)
+            if k is None:
+                k = where[term] = shard_of(term, n)
+            mine.add(k)
+            shards[k].setdefault(term, []).append(posting)
+        doc_shards.append(array("H", sorted(mine)).tobytes())
+        files[f"search/index/d{doc_id:x}.js"] = _call("doc", doc_id, [doc.url, doc.title, text[:MAX_TEXT]])
+    for k, part in enumerate(shards):
+        files[f"search/index/s{k}.js"] = _shard_file(k, {term: ",".join(ps) for term, ps in part.items()})
+    return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards)
+
+
+def _read_shard(path: Path, k: int) -> dict[str, str]:
+    text = path.read_text("utf-8")
+    head = f"cadreSearch.shard({k},"
+    if not text.startswith(head) or not text.endswith(");\n"):
+        raise ValueError(f"{path} is not a search shard")
+    data = json.loads(text[len(head) : -3])
+    return dict(data)
+
+
+def _doc_of(posting: str) -> int:
+    return int(posting[: posting.index(".")], 16)
+
+
+def _fingerprint(doc: SearchDoc) -> bytes:
+    text = doc.key.hex() if doc.key else doc.body()
+    return hashlib.blake2b(f"{doc.url}\0{doc.title}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _shard_file(k: int, part: dict[str, str]) -> bytes:
+    return _call("shard", k, dict(sorted(part.items())))
+
+
+def _doc_file(doc_id: int, doc: SearchDoc) -> bytes:
+    return _call("doc", doc_id, [doc.url, doc.title, doc.body()[:MAX_TEXT]])
 
 
 def _call(name: str, *args: object) -> bytes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,19 +15,21 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..cache import BuildState, Fingerprinter, digest, template_closure
 from ..content.models import Project, Skill
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..exams.context import open_ledger
 from ..i18n import Translator
 from ..ledger.log import parse_time
-from ..markdown import Links, MarkdownRenderer, Rendered, check_anchors
+from ..markdown import AnchorRef, Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
+from ..quiz.bank import Bank
 from ..reports.build import report_pages, report_tables
 from ..urls import href, output_file
-from .guide import guide_context, render_guide, townships_with_cadres
-from .output import write_site
+from .guide import guide_context, qr_svg, render_guide, townships_with_cadres
+from .output import update_site, write_site
 from .page import Page
-from .parallel import render_all
+from .parallel import Job, render_all
 from .practice import practice_data, script_json
 from .registry import read_registry, registry_pages
 from .scripts import scripts
@@ -39,7 +43,7 @@ NO_LEDGER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 class Compiled:
     """Every Markdown source rendered to HTML, and the assets its links need."""
 
-    docs: dict[Path, Rendered]
+    docs: dict[Path, Any]  # Rendered, or LazyDoc when reused from the cache
     links: Links
     practice: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -52,45 +56,137 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _real(path: Path) -> Path:
+    """Path.resolve(), once per path: a project of ten thousand pages asks many times."""
+    return path.resolve()
+
+
 def skill_path(skill: Skill) -> str:
     return f"skills/{skill.id}/"
 
 
-def compile_content(project: Project, diags: Diagnostics) -> Compiled:
-    """Render every skill, lesson and guide; broken links and anchors become errors."""
+def compile_content(project: Project, diags: Diagnostics, state: BuildState | None = None) -> Compiled:
+    """Render every skill, lesson and guide; broken links and anchors become errors.
+
+    With a build `state`, a document whose text, place and link targets are unchanged is not
+    rendered again; nor is a practice page whose bank is unchanged.
+    """
     content = project.root / "content"
     pages: dict[Path, str] = {}
     bundles: dict[Path, str] = {}
     for skill in project.skills.values():
-        pages[skill.source.resolve()] = skill_path(skill)
+        pages[_real(skill.source)] = skill_path(skill)
         if skill.bundle is not None:
-            bundles[skill.bundle.resolve()] = skill_path(skill)
+            bundles[_real(skill.bundle)] = skill_path(skill)
         for lesson in skill.lessons:
-            pages[lesson.source.resolve()] = f"{skill_path(skill)}{lesson.slug}/"
+            pages[_real(lesson.source)] = f"{skill_path(skill)}{lesson.slug}/"
     for guide in project.guides.values():
-        pages[guide.source.resolve()] = f"guides/{guide.slug}/"
+        pages[_real(guide.source)] = f"guides/{guide.slug}/"
     links = Links(content.resolve(), pages, bundles)
-    renderer = MarkdownRenderer(links, diags, unsafe_html=project.site.unsafe_html)
-    docs: dict[Path, Rendered] = {}
+    unsafe = project.site.unsafe_html
+    docs: dict[Path, Rendered | LazyDoc] = {}
     sources = [(s.source, s.body, s.body_line) for s in project.skills.values()]
     sources += [(lsn.source, lsn.body, lsn.body_line) for s in project.skills.values() for lsn in s.lessons]
     sources += [(g.source, g.body, g.body_line) for g in project.guides.values()]
-    jobs = [(source.resolve(), body, line, pages[source.resolve()]) for source, body, line in sources]
-    for job, rendered in zip(jobs, render_all(jobs, links, diags, renderer), strict=True):
+    jobs = [(_real(source), body, line, pages[_real(source)]) for source, body, line in sources]
+    # What a link in any document may resolve to: the pages, and every file under content/.
+    links_key = digest(repr((sorted(pages.items()), sorted(bundles.items()), _content_files(content), unsafe)))
+    todo = []
+    for job in jobs:
+        key = (links_key, job[2], job[3], digest(job[1]))
+        hit = state.memo.get(("doc", str(job[0]))) if state else None
+        if state is not None and hit is not None and hit[0] == key:
+            state.used.add(("doc", str(job[0])))
+            ids, anchors, assets, found = hit[1]
+            load = functools.partial(_stored_doc, state, job, key, links, unsafe)
+            docs[job[0]] = LazyDoc(load, ids)
+            state.remember(docs[job[0]], ("doc", key))
+            _merge(links, diags, anchors, assets, found)
+        else:
+            todo.append((job, key))
+    for (job, key), (rendered, anchors, assets, found) in zip(
+        todo, render_all([j for j, _ in todo], links, diags, unsafe), strict=True
+    ):
         docs[job[0]] = rendered
+        _merge(links, diags, anchors, assets, found)
+        if state is not None and not any(d.severity == "error" for d in found):
+            state.memo[("doc", str(job[0]))] = (key, (rendered.ids, anchors, assets, found), ())
+            state.used.add(("doc", str(job[0])))
+            state.store("doc", str(job[0]), key, rendered)
+            state.remember(rendered, ("doc", key))
+    docs = {job[0]: docs[job[0]] for job in jobs}
     for skill in project.skills.values():
         if skill.bundle is not None:
-            for asset in sorted(skill.bundle.resolve().rglob("*")):
+            for asset in sorted(_real(skill.bundle).rglob("*")):
                 if asset.is_file() and asset.suffix != ".md" and not asset.name.startswith("."):
                     links.asset_url(asset)
     check_anchors(links, {p: d.ids for p, d in docs.items()}, diags)
     t = Translator(project.site.locale)
-    practice = {
-        sid: practice_data(project, bank, renderer, f"skills/{sid}/practice/", t)
-        for sid, bank in project.banks.items()
-        if bank.practice
-    }
+    renderer = MarkdownRenderer(links, diags, unsafe_html=unsafe)
+    practice = {}
+    for sid, bank in project.banks.items():
+        if not bank.practice:
+            continue
+        url = f"skills/{sid}/practice/"
+        if state is None:
+            practice[sid] = practice_data(project, bank, renderer, url, t)
+            continue
+        bank_key = (links_key, project.site.title, project.site.locale, state.file_digest(bank.path), bank.skill)
+        data, anchors, assets = state.memo_call(
+            "practice", sid, bank_key, diags, functools.partial(_practice, project, bank, renderer, url, t, links))
+        links.anchors += anchors
+        for path, asset_url in assets.items():
+            links.assets.setdefault(path, asset_url)
+        practice[sid] = data
     return Compiled(docs, links, practice)
+
+
+class LazyDoc:
+    """A document rendered by an earlier build: its HTML and text are read from the cache when needed."""
+
+    __slots__ = ("_load", "_value", "ids")
+    _value: Rendered | None
+
+    def __init__(self, load: Callable[[], Rendered], ids: frozenset[str]) -> None:
+        self._load, self._value, self.ids = load, None, ids
+
+    def __getattr__(self, name: str) -> Any:
+        if self._value is None:
+            self._value = self._load()
+        return getattr(self._value, name)
+
+
+def _stored_doc(state: BuildState, job: Job, key: Any, links: Links, unsafe: bool) -> Rendered:
+    """Return a document from the cache, or render it again if its entry is gone."""
+    found = state.fetch("doc", str(job[0]), key)
+    if isinstance(found, Rendered):
+        return found
+    return render_all([job], Links(links.content, links.pages, links.bundles), Diagnostics(links.content), unsafe)[0][0]
+
+
+def _merge(links: Links, diags: Diagnostics, anchors: list[AnchorRef], assets: dict[Path, str],
+           found: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+    links.anchors += anchors
+    for path, url in assets.items():
+        links.assets.setdefault(path, url)
+    diags.items += found
+
+
+def _practice(project: Project, bank: Bank, renderer: MarkdownRenderer, url: str, t: Translator,
+              links: Links) -> tuple[dict[str, Any], list[AnchorRef], dict[Path, str]]:
+    """Return a practice page's data with the anchors and assets its questions link to."""
+    anchors, assets = len(links.anchors), dict(links.assets)
+    data = practice_data(project, bank, renderer, url, t)
+    return data, links.anchors[anchors:], {p: u for p, u in links.assets.items() if p not in assets}
+
+
+def _content_files(content: Path) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(content):
+        dirs.sort()
+        found += [os.path.join(folder, f) for f in sorted(files)]
+    return found
 
 
 def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
@@ -115,7 +211,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
         pages.append(
             Page(
                 skill_path(skill), "skill.html", skill.title, "skills",
-                {"skill": skill, "category": category, "doc": docs[skill.source.resolve()],
+                {"skill": skill, "category": category, "doc": docs[_real(skill.source)],
                  "required_by": required_by, "prerequisites": prerequisites,
                  "practice_count": len(compiled.practice.get(skill.id, {}).get("questions", []))},
                 crumbs, skill.summary, progress,
@@ -137,7 +233,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
             pages.append(
                 Page(
                     chain[i + 1][1], "lesson.html", lesson.title, "skills",
-                    {"skill": skill, "lesson": lesson, "index": i, "doc": docs[lesson.source.resolve()],
+                    {"skill": skill, "lesson": lesson, "index": i, "doc": docs[_real(lesson.source)],
                      "prev": chain[i], "next": chain[i + 2] if i + 2 < len(chain) else None},
                     (*crumbs, (skill.title, skill_path(skill))),
                     f"{skill.title} · {lesson.title}",
@@ -175,7 +271,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
         pages.append(
             Page(
                 f"guides/{guide.slug}/", "guide.html", guide.title, "guides",
-                {"guide": guide, "doc": docs[guide.source.resolve()]},
+                {"guide": guide, "doc": docs[_real(guide.source)]},
                 ((t("nav_home"), ""),), guide.summary,
             )
         )
@@ -201,32 +297,55 @@ def required_labels(project: Project, skill_id: str, t: Translator) -> list[str]
     return posts + townships
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    # One environment per process, so rebuilds in `serve --watch` reuse compiled templates; a new
+    # process reads them compiled from the bytecode cache (checked against the template's source).
     return jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 
-def search_docs(project: Project, compiled: Compiled) -> list[SearchDoc]:
+def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, bytes]] | None = None) -> list[SearchDoc]:
     """Return what search indexes: every skill, lesson and guide page, with its text."""
     docs = []
+    fp = Fingerprinter(known)
+
+    def doc(path: Path, head: str, url: str, title: str) -> SearchDoc:
+        # The text is read only if the index needs it: not when the document is unchanged.
+        rendered = compiled.docs[path]
+        if known is None:
+            return SearchDoc(url, title, head + rendered.text)
+        return SearchDoc(url, title, lambda: head + rendered.text, fp((head, rendered)))
+
     for skill in project.skills.values():
-        body = compiled.docs[skill.source.resolve()].text
-        docs.append(SearchDoc(skill_path(skill), skill.title, f"{skill.summary}\n{body}"))
+        docs.append(doc(_real(skill.source), f"{skill.summary}\n", skill_path(skill), skill.title))
         for lesson in skill.lessons:
-            text = compiled.docs[lesson.source.resolve()].text
-            docs.append(SearchDoc(f"{skill_path(skill)}{lesson.slug}/", f"{lesson.title} · {skill.title}", text))
+            docs.append(doc(_real(lesson.source), "", f"{skill_path(skill)}{lesson.slug}/", f"{lesson.title} · {skill.title}"))
     for guide in project.guides.values():
-        text = compiled.docs[guide.source.resolve()].text
-        docs.append(SearchDoc(f"guides/{guide.slug}/", guide.title, f"{guide.summary}\n{text}"))
+        docs.append(doc(_real(guide.source), f"{guide.summary}\n", f"guides/{guide.slug}/", guide.title))
     return docs
 
 
-def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False) -> dict[str, bytes]:
-    """Return the bytes of every page, keyed by its file path in the site."""
+# Data every template may use. A page is rendered again when the data its templates name changes;
+# `project` is everything at once, so pages whose templates name it are always rendered again.
+_VOLATILE = frozenset({"project"})
+
+
+def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False,
+                 previous: dict[str, tuple[bytes, bytes]] | None = None,
+                 fingerprints: dict[str, tuple[bytes, bytes]] | None = None,
+                 known: dict[int, tuple[Any, bytes]] | None = None) -> dict[str, bytes | None]:
+    """Return the bytes of every page, keyed by its file path in the site.
+
+    With the `previous` build's fingerprints (file path -> (fingerprint, digest)), a page whose
+    template and data are unchanged is not rendered: its value is None, meaning "the file written
+    last time is still right". `fingerprints` receives every page's (fingerprint, digest).
+    """
     env = _environment()
     cur = project.curriculum
     levels = {lv.id: lv.name for lv in cur.levels}
@@ -251,8 +370,40 @@ def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool 
         "guide_townships": townships_with_cadres(project),
     }
     static = static_files()
-    out: dict[str, bytes] = {}
+    fp = Fingerprinter(known)
+    # What the helpers stand for, so that changing it changes the fingerprint.
+    standins: dict[str, Any] = {"levels_of": cur.levels, "t": (t.locale, t.messages)}
+    common_fp: dict[str, bytes] = {}
+    templates: dict[str, tuple[bytes, tuple[str, ...], bool]] = {}
+
+    def about(name: str) -> tuple[bytes, tuple[str, ...], bool]:
+        """Return a template's digest (with what it includes), the common names it uses, and whether it is volatile."""
+        if name not in templates:
+            names = template_closure(lambda n: env.loader.get_source(env, n)[0], name)  # type: ignore[union-attr]
+            text = "\0".join(env.loader.get_source(env, n)[0] for n in sorted(names))  # type: ignore[union-attr]
+            used = tuple(k for k in common if re.search(rf"\b{k}\b", text))
+            templates[name] = (digest(text), used, bool(_VOLATILE & set(used)))
+        return templates[name]
+
+    out: dict[str, bytes | None] = {}
     for page in pages:
+        file = output_file(page.path)
+        template, used, volatile = about(page.template)
+        for key in used:
+            if key not in common_fp and key not in _VOLATILE:
+                common_fp[key] = fp(standins.get(key, common[key]))
+        stamp = digest(b"".join([
+            template, fp((page.path, page.title, page.section, page.crumbs, page.description, page.scripts,
+                          project.site.base_url)),
+            fp(page.context), *(common_fp[k] for k in used if k not in _VOLATILE),
+            digest(static["assets/style.css"]) if page.path == "404.html" else b"",
+        ]))
+        old = previous.get(file) if previous else None
+        if old is not None and old[0] == stamp and not volatile:
+            out[file] = None
+            if fingerprints is not None:
+                fingerprints[file] = old
+            continue
         url: Callable[[str], str]
         if page.path == "404.html" and project.site.base_url:
             # A 404 page is served at any depth, so relative links cannot work there.
@@ -271,8 +422,10 @@ def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool 
             # The 404 page is served at any depth: it carries its styles instead of linking them.
             "inline_css": static["assets/style.css"].decode("utf-8") if page.path == "404.html" else "",
         }
-        html = env.get_template(page.template).render(context)
-        out[output_file(page.path)] = html.encode("utf-8")
+        data = env.get_template(page.template).render(context).encode("utf-8")
+        out[file] = data
+        if fingerprints is not None:
+            fingerprints[file] = (stamp, digest(data))
     return out
 
 
@@ -302,7 +455,7 @@ def static_files() -> dict[str, bytes]:
     return out
 
 
-def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
+def check_project(root: Path | str, state: BuildState | None = None) -> tuple[Project, Compiled, Diagnostics]:
     """Load, validate and compile the project without writing anything; raise on errors.
 
     Markdown is compiled even when loading found errors, so that broken links and anchors are
@@ -325,14 +478,14 @@ def check_project(root: Path | str) -> tuple[Project, Compiled, Diagnostics]:
 
     root = Path(root).resolve()
     diags = Diagnostics(root)
-    project = load_project(root, diags)
+    project = load_project(root, diags, state)
     if diags.errors:
         unloaded = {d.path for d in diags.errors}
         found = Diagnostics(root)
         compile_content(project, found)  # a project with holes is kept out of the build state
         diags.items += [d for d in found.items if not links_to_unloaded(d, unloaded)]
         diags.raise_if_errors()
-    compiled = compile_content(project, diags)
+    compiled = compile_content(project, diags, state)
     if not project.site.base_url:
         diags.warning(root / "content/site.yaml", 0, 0, "no base_url: sitemap.xml will list relative addresses")
     diags.raise_if_errors()
@@ -344,20 +497,34 @@ BUILD_STAGES = ("check", "pages", "registry", "reports", "guides", "search", "wr
 
 def build_site(
     root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None,
-    progress: Callable[[str], None] = lambda stage: None,
+    progress: Callable[[str], None] = lambda stage: None, state: BuildState | None = None, cache: bool = True,
 ) -> BuildResult:
     """Build the project in `root` into `out` (default `root/site`); return what was written.
 
     The registry is published from the ledger (`ledger`, else $CADRE_LEDGER, else
     data/ledger.sqlite3); with `demo`, from the demonstration ledger, made first if missing.
+
+    The build remembers what it did in `state` (kept between rebuilds by `cadre serve --watch`),
+    else in the project's `.cadre-cache/` unless `cache` is False, and then renders and writes only
+    what changed since; the site is the same as a build from nothing, byte for byte.
     """
+    root = Path(root).resolve()
+    saved = state is None and cache
+    if state is None:
+        state = BuildState.load(root) if cache else BuildState()
+    state.used, state.known = set(), {}
     progress("check")
-    project, compiled, diags = check_project(root)
+    project, compiled, diags = check_project(root, state)
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
         raise CadreError(f"{target} exists and is not a folder; remove it or choose another output")
     if project.root.is_relative_to(target) or (project.root / "content").resolve().is_relative_to(target):
         raise CadreError(f"refusing to build into {target}: it holds the project itself")
+    # The last build's files are reused only if the site folder is the one it wrote.
+    warm = state.out is not None and state.out == _identity(target)
+    if not warm:
+        state.pages, state.outputs, state.search = {}, {}, None
+    state.out = None  # until the new site is written, the folder is not known to match the state
     t = Translator(project.site.locale)
     progress("pages")
     pages = plan_pages(project, compiled, t)
@@ -379,14 +546,19 @@ def build_site(
     registry_page_list, registry_files = registry_pages(project, registry, t)
     report_page_list, report_files = report_pages(project, tables, as_of, t)
     pages[-1:-1] = registry_page_list + report_page_list
-    files = render_pages(project, pages, t, demo)
+    fingerprints: dict[str, tuple[bytes, bytes]] = {}
+    files: dict[str, bytes | None] = dict(render_pages(project, pages, t, demo, state.pages, fingerprints, state.known))
     files.update(registry_files)
     files.update(report_files)
     progress("guides")
     guide_paths = []
+
+    def qr(data: str) -> str:
+        return state.memo_call("qr", data, data, diags, lambda: qr_svg(data))
+
     for township in townships_with_cadres(project):
         path = f"guide/{township}/"
-        context = guide_context(project, township, certificates, as_of, t)
+        context = guide_context(project, township, certificates, as_of, t, qr)
         html = render_guide(project, context, t, home=href(path, ""), demo=demo)
         files[output_file(path)] = html.encode("utf-8")
         guide_paths.append(path)
@@ -394,9 +566,27 @@ def build_site(
     files.update(scripts(project.site.locale))
     files["sitemap.xml"] = sitemap(project, pages, guide_paths)
     progress("search")
-    files.update(build_index(search_docs(project, compiled)))
+    index_files, state.search = build_index(search_docs(project, compiled, state.known), state.search, target)
+    files.update(index_files)
     copies = {url: path for path, url in compiled.links.assets.items()}
     progress("write")
-    write_site(target, files, copies)
+    if warm:
+        # Until the new state is saved, a killed build leaves no state: the next one is cold.
+        BuildState.discard(root)
+        state.outputs = update_site(target, files, copies, state.outputs, state)
+    else:
+        state.outputs = write_site(target, {k: v for k, v in files.items() if v is not None}, copies)
+    state.out = _identity(target)
+    state.pages = fingerprints
+    state.forget_unused(("skill", "bank", "guide", "roster", "doc", "practice", "qr"))
+    if saved:
+        state.save(root)
     return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
 
+
+def _identity(folder: Path) -> tuple[str, int] | None:
+    """Return what tells the site folder apart from another of the same name (a cold build swaps it)."""
+    try:
+        return str(folder), os.stat(folder).st_ino
+    except OSError:
+        return None

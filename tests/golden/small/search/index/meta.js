@@ -1,1 +1,1 @@
-cadreSearch.meta({"docs":7,"shards":1});
+cadreSearch.meta({"docs":7,"shards":2});

@@ -1,0 +1,284 @@
+"""What a build remembers for the next one: the content-hash cache behind warm rebuilds.
+
+A `BuildState` holds, for every input file, its content hash; for every file loaded, Markdown
+document rendered and practice page prepared, the result and the warnings it gave, under a key made
+of the hashes of everything it was computed from; for every page, a fingerprint of its template and
+data; and the digest of every output file. The next build (the next run of `cadre build`, kept in
+`.cadre-cache/`, or the next rebuild of `cadre serve --watch`, kept in memory) reuses what still
+matches, renders only pages whose fingerprint changed and writes only files whose bytes changed.
+
+Nothing here decides what a page looks like: a warm build must produce the site a cold build
+produces, byte for byte (tests/test_incremental.py holds that). Deleting `.cadre-cache/` is always
+safe; it only makes the next build cold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import re
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import Diagnostic, Diagnostics
+
+T = TypeVar("T")
+CACHE_DIR = ".cadre-cache"
+_FORMAT = 2
+
+
+def digest(data: bytes | str) -> bytes:
+    """Return a 16-byte BLAKE2b digest of `data` (text is hashed as UTF-8)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _version() -> tuple[int, str]:
+    from . import __version__
+
+    return (_FORMAT, __version__)
+
+
+@dataclass
+class BuildState:
+    """Everything one build hands to the next; see the module docstring."""
+
+    version: tuple[int, str] = field(default_factory=lambda: _version())
+    # path -> (mtime_ns, size, inode, digest): the stat decides when a file must be hashed again.
+    files: dict[str, tuple[int, int, int, bytes]] = field(default_factory=dict)
+    # (kind, name) -> (key, result, diagnostics it gave)
+    memo: dict[tuple[str, str], tuple[Hashable, Any, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    # site path -> (fingerprint, digest of the bytes written)
+    pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    # site path -> digest of every output file, and the identity of the folder they are in
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    out: tuple[str, int] | None = None
+    search: Any = None
+    # (kind, name) -> (key, file under .cadre-cache/objects): large results kept out of this state
+    stored: dict[tuple[str, str], tuple[Hashable, str]] = field(default_factory=dict)
+    root: Path | None = None
+    # not saved: what this build used, so entries of deleted files are dropped at the end, and the
+    # fingerprints of results reused or made this build (id -> (object, digest of its key))
+    used: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    known: dict[int, tuple[Any, bytes]] = field(default_factory=dict, repr=False)
+    loaded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def file_digest(self, path: Path) -> bytes | None:
+        """Return the content hash of `path` (None if it cannot be read); rehash only when its stat changed."""
+        key = str(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            self.files.pop(key, None)
+            return None
+        known = self.files.get(key)
+        if known and known[:3] == (st.st_mtime_ns, st.st_size, st.st_ino):
+            return known[3]
+        try:
+            with open(path, "rb") as fh:
+                value = digest(fh.read())
+        except OSError:
+            return None
+        self.files[key] = (st.st_mtime_ns, st.st_size, st.st_ino, value)
+        return value
+
+    def files_key(self, paths: Iterable[Path]) -> tuple[Any, ...]:
+        return tuple((str(p), self.file_digest(p)) for p in paths)
+
+    # -- memo --------------------------------------------------------------------------------------
+
+    def memo_call(self, kind: str, name: str, key: Hashable, diags: Diagnostics, compute: Callable[[], T]) -> T:
+        """Return compute()'s result, or the remembered one when `key` is unchanged.
+
+        Diagnostics the computation reported are remembered with it and reported again on reuse.
+        Results that came with errors are never remembered: the next build tries again.
+        """
+        slot = (kind, name)
+        self.used.add(slot)
+        hit = self.memo.get(slot)
+        if hit is not None and hit[0] == key:
+            diags.items.extend(hit[2])
+            self.remember(hit[1], (kind, key))
+            return hit[1]  # type: ignore[no-any-return]
+        before = len(diags.items)
+        result = compute()
+        found = tuple(diags.items[before:])
+        if any(d.severity == "error" for d in found):
+            self.memo.pop(slot, None)
+        else:
+            self.memo[slot] = (key, result, found)
+            self.remember(result, (kind, key))
+        return result
+
+    def remember(self, result: Any, key: Hashable) -> None:
+        """Note that `result` (and each part of it, if a tuple) is fully described by `key`."""
+        mark = digest(repr(key))
+        for i, part in enumerate(result if isinstance(result, tuple) else (result,)):
+            if part is not None and not isinstance(part, (str, int, bool)):
+                self.known[id(part)] = (part, digest(mark + bytes([i])))
+
+    # -- large results, each in its own file -----------------------------------------------------
+
+    def fetch(self, kind: str, name: str, key: Hashable) -> Any:
+        """Return the stored result for (kind, name) if it was made from `key`, else None."""
+        slot = (kind, name)
+        self.used.add(slot)
+        fresh = self.loaded.get(slot)
+        if fresh is not None and fresh[0] == key:
+            return fresh[1]
+        entry = self.stored.get(slot)
+        if entry is None or entry[0] != key or self.root is None:
+            return None
+        try:
+            with open(self.root / CACHE_DIR / "objects" / entry[1], "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a missing or damaged entry is made again
+            return None
+
+    def store(self, kind: str, name: str, key: Hashable, result: Any) -> None:
+        """Keep `result` in its own file under .cadre-cache/objects (written when the state is saved)."""
+        self.used.add((kind, name))
+        self.loaded[(kind, name)] = (key, result)
+
+    def _write_objects(self, folder: Path) -> None:
+        objects = folder / "objects"
+        objects.mkdir(exist_ok=True)
+        for slot, (key, result) in self.loaded.items():
+            name = digest(repr((slot, key))).hex()
+            path = objects / name
+            if not path.exists():
+                tmp = objects / f"{name}.tmp-{os.getpid()}"
+                with open(tmp, "wb") as fh:
+                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            self.stored[slot] = (key, name)
+        self.loaded = {}
+        self.stored = {slot: entry for slot, entry in self.stored.items() if slot in self.used}
+        keep = {name for _, name in self.stored.values()}
+        for entry in os.scandir(objects):
+            if entry.name not in keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+    def forget_unused(self, kinds: Iterable[str]) -> None:
+        """Drop remembered results of the given kinds that this build did not ask for."""
+        kinds = set(kinds)
+        for slot in [s for s in self.memo if s[0] in kinds and s not in self.used]:
+            del self.memo[slot]
+        for slot in [s for s in self.stored if s[0] in kinds and s not in self.used]:
+            del self.stored[slot]
+
+    # -- disk ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, root: Path) -> BuildState:
+        """Return the state saved in `root/.cadre-cache`, or an empty one (missing, old or damaged)."""
+        path = root / CACHE_DIR / "state.pickle"
+        try:
+            with open(path, "rb") as fh:
+                state = pickle.load(fh)
+        except Exception:  # a damaged or foreign cache only costs a cold build
+            return cls(root=root)
+        if not isinstance(state, cls) or state.version != _version():
+            return cls(root=root)
+        state.used, state.known, state.loaded, state.root = set(), {}, {}, root
+        return state
+
+    def save(self, root: Path) -> None:
+        """Write the state to `root/.cadre-cache` atomically; a cache that cannot be written is skipped."""
+        folder = root / CACHE_DIR
+        tmp = folder / f"state.pickle.tmp-{os.getpid()}"
+        try:
+            folder.mkdir(exist_ok=True)
+            readme = folder / "README"
+            if not readme.exists():
+                readme.write_text("cadre's build cache: safe to delete; the next build is then a cold one.\n", "utf-8")
+            self._write_objects(folder)
+            used, known, self.used, self.known, self.root = self.used, self.known, set(), {}, None
+            try:
+                with open(tmp, "wb") as fh:
+                    pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                self.used, self.known, self.root = used, known, root
+            os.replace(tmp, folder / "state.pickle")
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    @staticmethod
+    def discard(root: Path) -> None:
+        """Forget the saved state (before changing the site in place, so a killed build is redone cold)."""
+        with contextlib.suppress(OSError):
+            (root / CACHE_DIR / "state.pickle").unlink(missing_ok=True)
+
+
+# -- fingerprints of page data -----------------------------------------------------------------------
+
+_LONG = 200
+
+
+class Fingerprinter:
+    """Hashes what a template is given, fast enough to decide for ten thousand pages what to render.
+
+    Every value that can reach a template is covered: text, numbers, dates, paths, containers,
+    dataclasses (field by field) and objects with a `__dict__`. Shared objects (a skill shown on many
+    pages) are hashed once per build.
+    """
+
+    def __init__(self, known: dict[int, tuple[Any, bytes]] | None = None) -> None:
+        self._seen: dict[int, tuple[Any, bytes]] = dict(known or {})
+
+    def __call__(self, value: Any) -> bytes:
+        return digest(self._repr(value))
+
+    def _repr(self, value: Any) -> str:
+        if value is None or isinstance(value, (bool, int, float, dt.date, dt.datetime)):
+            return repr(value)
+        if isinstance(value, str):
+            return repr(value) if len(value) < _LONG else "h" + digest(value).hex()
+        if isinstance(value, Path):
+            return repr(str(value))
+        key = id(value)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] is value:
+            return seen[1].hex()
+        if isinstance(value, dict):
+            text = "{" + ",".join(f"{self._repr(k)}:{self._repr(v)}" for k, v in value.items()) + "}"
+        elif isinstance(value, (list, tuple)):
+            text = "[" + ",".join(self._repr(v) for v in value) + "]"
+        elif isinstance(value, (set, frozenset)):
+            text = "{" + ",".join(sorted(self._repr(v) for v in value)) + "}"
+        elif dataclasses.is_dataclass(value):
+            parts = [f"{f.name}={self._repr(getattr(value, f.name))}" for f in dataclasses.fields(value)]
+            text = type(value).__name__ + "(" + ",".join(parts) + ")"
+        elif hasattr(value, "__dict__"):
+            text = type(value).__name__ + self._repr(vars(value))
+        else:
+            text = repr(value)
+        result = digest(text)
+        self._seen[key] = (value, result)
+        return result.hex()
+
+
+_TEMPLATE_REF = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+
+
+def template_closure(source: Callable[[str], str], name: str) -> list[str]:
+    """Return `name` and every template it extends, includes or imports, recursively."""
+    found: list[str] = []
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        todo += _TEMPLATE_REF.findall(source(current))
+    return found

@@ -1,0 +1,211 @@
+"""Warm rebuilds: the content-hash cache renders and writes only what changed, and the site it
+leaves is the one a build from nothing writes, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from generator.cache import CACHE_DIR, BuildState
+from generator.render import output, site
+from generator.render.site import build_site
+from tests.conftest import REPO
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def assert_same_as_cold(root: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold-site"
+    shutil.rmtree(cold, ignore_errors=True)
+    build_site(root, cold, cache=False)
+    warm, fresh = tree(root / "site"), tree(cold)
+    assert warm.keys() == fresh.keys(), set(warm) ^ set(fresh)
+    different = [name for name in warm if warm[name] != fresh[name]]
+    assert different == []
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "county"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "quizzes", root / "quizzes")
+    build_site(root)
+    assert (root / CACHE_DIR / "state.pickle").is_file()
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def skill_file(root: Path, sid: str) -> Path:
+    found = [p for p in (root / "content/skills").rglob("*.md") if p.stem == sid or (p.parent.name == sid and p.name == "index.md")]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(project: Path, tmp_path: Path) -> None:
+    root = project
+    # 1. a skill's text and a bank's practice question
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n新增的一段话:入户走访要带上台账。\n", "utf-8")
+    bank = root / "quizzes/household-visits.yaml"
+    text = bank.read_text("utf-8")
+    bank.write_text(text.replace("prompt: ", "prompt: (改)", 1), "utf-8")
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+
+    # 2. a title other pages show, and the curriculum
+    edit(skill, "title: ", "title: 改名的")
+    curriculum = root / "content/curriculum.yaml"
+    curriculum.write_text(curriculum.read_text("utf-8").replace("electives:", "# edited\nelectives:", 1), "utf-8")
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+
+    # 3. a new skill with its bank, a new lesson and a picture changed
+    new = root / "content/skills" / skill.relative_to(root / "content/skills").parts[0] / "new-skill.md"
+    category = skill.relative_to(root / "content/skills").parts[0]
+    new.write_text(f"---\ntitle: 新技能\ncategory: {category}\nhours: 2\nlevels: [1]\n---\n\n## 第一节\n\n调解纠纷要公道。\n",
+                   "utf-8")
+    (root / "quizzes/new-skill.yaml").write_text(
+        "skill: new-skill\nquestions:\n  - id: q1\n    level: 1\n    type: truefalse\n    prompt: 调解要公道。\n"
+        "    answer: true\n    practice: true\n", "utf-8")
+    bundle = sorted(p.parent for p in (root / "content/skills").rglob("[0-9][0-9]-*.md"))[0]
+    extra = bundle / "09-extra.md"
+    extra.write_text("---\ntitle: 补充一课\n---\n\n## 补充\n\n新加的一课。\n", "utf-8")
+    pictures = [p for p in (root / "content").rglob("*.svg")]
+    if pictures:
+        pictures[0].write_text(pictures[0].read_text("utf-8").replace("</svg>", "<!-- changed --></svg>"), "utf-8")
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+
+    # 4. the roster, a guide page, and the new skill (with its bank) and lesson deleted
+    roster = next(p for p in (root / "content").glob("cadres.*"))
+    if roster.suffix == ".yaml":
+        roster.write_text(roster.read_text("utf-8").replace("phone: ", "phone: 0", 1), "utf-8")
+    guide = sorted((root / "content/guides").glob("*.md"))[0]
+    guide.write_text(guide.read_text("utf-8") + "\n补充说明。\n", "utf-8")
+    new.unlink()
+    (root / "quizzes/new-skill.yaml").unlink()
+    extra.unlink()
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_only_changed_files_are_written(project: Path) -> None:
+    root = project
+    before = stamps(root / "site")
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n补一句。\n", "utf-8")
+    build_site(root)
+    after = stamps(root / "site")
+    assert after.keys() == before.keys()
+    written = sorted(name for name in after if after[name] != before[name])
+    assert "skills/household-visits/index.html" in written
+    # The page itself, its text for search and the index shards holding its words: nothing else.
+    assert all(name == "skills/household-visits/index.html" or name.startswith("search/index/") for name in written), written
+    assert len(written) < len(after) / 4
+    # Nothing changed: nothing is written.
+    build_site(root)
+    assert stamps(root / "site") == after
+
+
+def test_template_change_renders_again_exactly_the_pages_that_use_it(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project
+    state = BuildState.load(root)
+    before = stamps(root / "site")
+    loader = jinja2.PackageLoader("generator", "templates")
+    source = loader.get_source(jinja2.Environment(), "practice.html")[0]
+    changed = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.DictLoader({"practice.html": source.replace("{% endblock %}", "<!-- new -->{% endblock %}")}),
+                                    loader]),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+    )
+    monkeypatch.setattr(site, "_environment", lambda: changed)
+    rendered: list[str] = []
+    real = changed.get_template
+
+    def spy(name: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        rendered.append(str(name))
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(changed, "get_template", spy)
+    build_site(root, state=state)
+    # The home page names the whole project, so it is always rendered (its template includes two more).
+    assert set(rendered) == {"practice.html", "index.html", "base.html", "macros.html"}
+    after = stamps(root / "site")
+    written = {name for name in after if after[name] != before.get(name)}
+    assert written and all(name.endswith("/practice/index.html") for name in written), written
+    assert "<!-- new -->" in (root / "site/skills/household-visits/practice/index.html").read_text("utf-8")
+
+
+def test_rebuilds_in_one_process_keep_their_state_in_memory(project: Path, tmp_path: Path) -> None:
+    root = project
+    shutil.rmtree(root / CACHE_DIR)
+    state = BuildState.load(root)
+    build_site(root, state=state)  # the site folder is unknown to this state: written whole
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n再补一句。\n", "utf-8")
+    before = stamps(root / "site")
+    build_site(root, state=state)
+    after = stamps(root / "site")
+    assert 0 < sum(1 for name in after if after[name] != before[name]) < len(after) / 4
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_a_build_that_fails_while_writing_is_redone_cold(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n写到一半。\n", "utf-8")
+    calls = {"n": 0}
+    real = os.replace
+
+    def failing(src: Any, dst: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", failing)
+    with pytest.raises(OSError):
+        build_site(root)
+    monkeypatch.undo()
+    assert not (root / CACHE_DIR / "state.pickle").exists()
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_a_damaged_cache_only_costs_a_cold_build(project: Path, tmp_path: Path) -> None:
+    root = project
+    (root / CACHE_DIR / "state.pickle").write_bytes(b"not a pickle")
+    for entry in (root / CACHE_DIR / "objects").iterdir():
+        entry.write_bytes(b"garbage")
+        break
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n缓存坏了也不怕。\n", "utf-8")
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
+    # Objects damaged under a good state are made again too.
+    for entry in (root / CACHE_DIR / "objects").iterdir():
+        entry.write_bytes(b"garbage")
+    edit(root / "content/curriculum.yaml", "electives:", "# again\nelectives:")
+    build_site(root)
+    assert_same_as_cold(root, tmp_path)
