@@ -246,17 +246,18 @@ class Fingerprinter:
             return repr(value) if len(value) < _LONG else "h" + digest(value).hex()
         if isinstance(value, Path):
             return repr(str(value))
+        # Containers are written out (they are small and rarely shared); objects are hashed once.
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{self._repr(k)}:{self._repr(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self._repr(v) for v in value) + "]"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(self._repr(v) for v in value)) + "}"
         key = id(value)
         seen = self._seen.get(key)
         if seen is not None and seen[0] is value:
             return seen[1].hex()
-        if isinstance(value, dict):
-            text = "{" + ",".join(f"{self._repr(k)}:{self._repr(v)}" for k, v in value.items()) + "}"
-        elif isinstance(value, (list, tuple)):
-            text = "[" + ",".join(self._repr(v) for v in value) + "]"
-        elif isinstance(value, (set, frozenset)):
-            text = "{" + ",".join(sorted(self._repr(v) for v in value)) + "}"
-        elif dataclasses.is_dataclass(value):
+        if dataclasses.is_dataclass(value):
             parts = [f"{f.name}={self._repr(getattr(value, f.name))}" for f in dataclasses.fields(value)]
             text = type(value).__name__ + "(" + ",".join(parts) + ")"
         elif hasattr(value, "__dict__"):

@@ -159,24 +159,29 @@ def test_rebuilds_in_one_process_keep_their_state_in_memory(project: Path, tmp_p
     root = project
     shutil.rmtree(root / CACHE_DIR)
     state = BuildState.load(root)
-    build_site(root, state=state)  # the site folder is unknown to this state: written whole
+    build_site(root, state=state, in_place=True)  # the site folder is unknown to this state: written whole
     skill = skill_file(root, "household-visits")
     skill.write_text(skill.read_text("utf-8") + "\n再补一句。\n", "utf-8")
     before = stamps(root / "site")
-    build_site(root, state=state)
+    folder = (root / "site").stat().st_ino
+    build_site(root, state=state, in_place=True)
+    assert (root / "site").stat().st_ino == folder  # changed in place, as serve --watch does
     after = stamps(root / "site")
     assert 0 < sum(1 for name in after if after[name] != before[name]) < len(after) / 4
     assert_same_as_cold(root, tmp_path)
 
 
+@pytest.mark.parametrize("in_place", [False, True])
 def test_a_build_that_fails_while_writing_is_redone_cold(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
 ) -> None:
     root = project
+    before = tree(root / "site")
     skill = skill_file(root, "household-visits")
     skill.write_text(skill.read_text("utf-8") + "\n写到一半。\n", "utf-8")
     calls = {"n": 0}
-    real = os.replace
+    name = "replace" if in_place else "link"
+    real = getattr(os, name)
 
     def failing(src: Any, dst: Any) -> None:
         calls["n"] += 1
@@ -184,10 +189,12 @@ def test_a_build_that_fails_while_writing_is_redone_cold(
             raise OSError(28, "No space left on device")
         real(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", failing)
+    monkeypatch.setattr(output.os, name, failing)
     with pytest.raises(OSError):
-        build_site(root)
+        build_site(root, in_place=in_place)
     monkeypatch.undo()
+    if not in_place:
+        assert tree(root / "site") == before  # the new site is swapped in whole, or not at all
     assert not (root / CACHE_DIR / "state.pickle").exists()
     build_site(root)
     assert_same_as_cold(root, tmp_path)

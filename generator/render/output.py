@@ -76,14 +76,19 @@ def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> d
 
 
 def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
-                state: BuildState) -> dict[str, bytes]:
-    """Bring the site `out`, written by the build whose digests are `previous`, up to date in place;
-    return the digest of every file.
+                state: BuildState, in_place: bool = False) -> dict[str, bytes]:
+    """Bring the site `out`, written by the build whose digests are `previous`, up to date; return
+    the digest of every file.
 
     `files` maps site paths to bytes, or to None where the file already written is still right.
-    Only files whose bytes differ are written, each through a temporary file renamed over the old,
-    so a reader never sees half a file; files the site no longer has are removed.
+    Only files whose bytes differ are written. By default the new site is assembled beside the old
+    one, from hard links to the unchanged files and the changed files, and swapped in at once, as a
+    cold build does; `in_place` (for `serve --watch`) replaces each changed file through a
+    temporary file instead, so a reader never sees half a file, and removes files the site no
+    longer has.
     """
+    if not in_place:
+        return _relink(out, files, copies, previous, state)
     now: dict[str, bytes] = {}
     made: set[Path] = set()
 
@@ -121,6 +126,48 @@ def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Pat
         while folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
+    return now
+
+
+def _relink(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
+            state: BuildState) -> dict[str, bytes]:
+    parent = out.parent
+    for stale in [*parent.glob(f".{out.name}.tmp-*"), *parent.glob(f".{out.name}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = parent / f".{out.name}.tmp-{os.getpid()}"
+    tmp.mkdir()
+    now: dict[str, bytes] = {}
+    made: set[Path] = {tmp}
+    try:
+        def place(rel: str) -> Path:
+            target = tmp / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            return target
+
+        for rel, data in sorted(files.items()):
+            now[rel] = previous[rel] if data is None else digest(data)
+            if previous.get(rel) == now[rel]:
+                os.link(out / rel, place(rel))
+            else:
+                place(rel).write_bytes(data or b"")
+        for rel, source in sorted(copies.items()):
+            now[rel] = state.file_digest(source) or b""
+            if previous.get(rel) == now[rel]:
+                os.link(out / rel, place(rel))
+            else:
+                shutil.copyfile(source, place(rel))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        old = parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
     return now
 
 

@@ -8,8 +8,11 @@ worker rendered what. Small projects render in-process: a pool costs more than i
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -25,8 +28,18 @@ POOL_THRESHOLD = 200
 _worker: tuple[Links, Diagnostics, MarkdownRenderer] | None = None
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the build that started it dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def _init(root: Path, content: Path, pages: dict[Path, str], bundles: dict[Path, str], unsafe_html: bool) -> None:
     global _worker
+    _die_with_parent()
     links = Links(content, pages, bundles)
     diags = Diagnostics(root)
     _worker = (links, diags, MarkdownRenderer(links, diags, unsafe_html=unsafe_html))
