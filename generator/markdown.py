@@ -8,6 +8,7 @@ becoming a space.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -120,8 +121,25 @@ class _Document(Treeprocessor):  # type: ignore[misc]
             if el.tag in ("h2", "h3", "h4") and el.get("id"):
                 o.headings.append(Heading(int(el.tag[1]), el.get("id", ""), "".join(el.itertext()).strip()))
         _wrap_tables(root)
+        # Raw HTML a trainer wrote is kept aside by the parser; its links and pictures are checked
+        # and rewritten like Markdown ones (an <img src="../../etc/passwd"> is an error too).
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for i, block in enumerate(stash):
+            if isinstance(block, str) and ("href" in block or "src" in block):
+                stash[i] = _RAW_LINK.sub(lambda m: _raw_link(o, m), block)
         if o.collect_text:
             o.text_parts.append(" ".join(t.strip() for t in root.itertext() if t.strip()))
+
+
+_RAW_LINK = re.compile(r"""(<(a|img)\b[^>]*?\s(href|src)\s*=\s*)(["'])(.*?)\4""", re.I | re.S)
+
+
+def _raw_link(owner: MarkdownRenderer, m: re.Match[str]) -> str:
+    tag, attr, value = m.group(2).lower(), m.group(3).lower(), html.unescape(m.group(5))
+    if (tag, attr) not in (("a", "href"), ("img", "src")) or not value:
+        return m.group(0)
+    rewritten = owner.rewrite(value, "link" if tag == "a" else "image")
+    return f"{m.group(1)}{m.group(4)}{html.escape(rewritten, quote=True)}{m.group(4)}"
 
 
 def _wrap_tables(root: ET.Element) -> None:

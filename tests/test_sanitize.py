@@ -49,3 +49,26 @@ def test_roster_names_are_escaped(make_project: MakeProject) -> None:
     guide = next((root / "site" / "guide").rglob("index.html")).read_text("utf-8")
     assert "<script>x()</script>" not in guide and "&lt;script&gt;x()&lt;/script&gt;" in guide
     assert "&lt;i&gt;值班&lt;/i&gt;" in guide
+
+
+def test_links_and_pictures_in_raw_html_are_checked_and_rewritten(make_project: MakeProject) -> None:
+    import pytest
+
+    from generator.errors import ProjectError
+
+    page = ("---\ntitle: 甲技能\ncategory: economy\n---\n\n<p><img src=\"pics/a.png\" alt=\"图\"> "
+            "<a href=\"../stability/beta.md#第一节\">乙</a></p>\n")
+    root = make_project({"content/skills/economy/alpha.md": page, "content/skills/economy/pics/a.png": b"\x89PNG",
+                         "content/skills/stability/beta.md": "---\ntitle: 乙\ncategory: stability\n---\n\n## 第一节\n"})
+    build_site(root)
+    html = (root / "site/skills/alpha/index.html").read_text("utf-8")
+    assert 'src="../../assets/skills/economy/pics/a.png"' in html
+    assert (root / "site/assets/skills/economy/pics/a.png").is_file()
+    assert 'href="../beta/index.html#第一节"' in html or 'href="../beta/index.html#%E7%AC%AC%E4%B8%80%E8%8A%82"' in html
+    bad = "---\ntitle: 甲技能\ncategory: economy\n---\n\nx\n\n<img src=\"../../../../etc/passwd\">\n<a href=\"nope.md\">x</a>\n"
+    root = make_project({"content/skills/economy/alpha.md": bad})
+    with pytest.raises(ProjectError) as caught:
+        build_site(root)
+    lines = [str(d) for d in caught.value.diagnostics]
+    assert "content/skills/economy/alpha.md:8:11: error: image '../../../../etc/passwd' points outside the content folder" in lines
+    assert any(line.startswith("content/skills/economy/alpha.md:9:10: error: broken link: 'nope.md'") for line in lines), lines
