@@ -99,6 +99,8 @@ def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None,
     if previous is None or previous.urls != urls or site is None:
         return _full(docs, fps)
     changed = [i for i, fp in enumerate(fps) if previous.docs[i] != fp]
+    if len(changed) > len(docs) // 8:
+        return _full(docs, fps)  # patching one document at a time only pays for a few
     n = shard_count(len(docs))
     files: dict[str, bytes | None] = {"search/index/meta.js": None}
     shards: dict[int, dict[str, str]] = {}
