@@ -30,7 +30,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 2
+_FORMAT = 3
 
 
 def digest(data: bytes | str) -> bytes:
@@ -96,11 +96,13 @@ class BuildState:
 
     # -- memo --------------------------------------------------------------------------------------
 
-    def memo_call(self, kind: str, name: str, key: Hashable, diags: Diagnostics, compute: Callable[[], T]) -> T:
+    def memo_call(self, kind: str, name: str, key: Hashable, diags: Diagnostics, compute: Callable[[], T],
+                  keep: Callable[[T], T] | None = None) -> T:
         """Return compute()'s result, or the remembered one when `key` is unchanged.
 
         Diagnostics the computation reported are remembered with it and reported again on reuse.
-        Results that came with errors are never remembered: the next build tries again.
+        Results that came with errors are never remembered: the next build tries again. `keep`
+        makes what is remembered from the result (a skill without its Markdown text, say).
         """
         slot = (kind, name)
         self.used.add(slot)
@@ -115,8 +117,11 @@ class BuildState:
         if any(d.severity == "error" for d in found):
             self.memo.pop(slot, None)
         else:
-            self.memo[slot] = (key, result, found)
+            kept = keep(result) if keep is not None else result
+            self.memo[slot] = (key, kept, found)
             self.remember(result, (kind, key))
+            if kept is not result:
+                self.remember(kept, (kind, key))
         return result
 
     def remember(self, result: Any, key: Hashable) -> None:
@@ -125,6 +130,13 @@ class BuildState:
         for i, part in enumerate(result if isinstance(result, tuple) else (result,)):
             if part is not None and not isinstance(part, (str, int, bool)):
                 self.known[id(part)] = (part, digest(mark + bytes([i])))
+                # and what it holds (a skill's lessons): the cache may keep them without their text
+                if dataclasses.is_dataclass(part):
+                    for f in dataclasses.fields(part):
+                        inner = getattr(part, f.name)
+                        if isinstance(inner, tuple) and inner and dataclasses.is_dataclass(inner[0]):
+                            for j, item in enumerate(inner):
+                                self.known[id(item)] = (item, digest(mark + f"{i}.{f.name}.{j}".encode()))
 
     # -- large results, each in its own file -----------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from .cache import BuildState
 from .content.config import load_curriculum, load_site
-from .content.models import Cadre, Guide, Project, Service, Skill
+from .content.models import UNREAD, Cadre, Guide, Project, Service, Skill
 from .content.pages import discover_skills, load_guide, load_skill
 from .content.roster import find_roster, load_roster
 from .content.services import load_services
@@ -45,7 +45,8 @@ def load_project(root: Path | str, diags: Diagnostics | None = None, state: Buil
     unreadable: set[str] = set()
     for folder, index, bundle in discover_skills(content / "skills"):
         lessons = sorted(bundle.glob("*.md")) if bundle is not None else []
-        loaded = memo("skill", index, (folder, *memo.files([index, *lessons])), load_skill, folder, index, bundle)
+        loaded = memo("skill", index, (folder, *memo.files([index, *lessons])), load_skill, folder, index, bundle,
+                      keep=_without_body)
         if loaded is None:
             unreadable.add(bundle.name if bundle else index.stem)
             continue
@@ -81,7 +82,7 @@ def load_project(root: Path | str, diags: Diagnostics | None = None, state: Buil
     guides_dir = content / "guides"
     if guides_dir.is_dir():
         for path in sorted(guides_dir.glob("*.md")):
-            guide = memo("guide", path, memo.files([path]), load_guide, path)
+            guide = memo("guide", path, memo.files([path]), load_guide, path, keep=_without_body)
             if guide is not None:
                 guides[guide.slug] = guide
     guides = dict(sorted(guides.items(), key=lambda kv: (kv[1].order, kv[0])))
@@ -178,11 +179,25 @@ class _Memo:
     def files(self, paths: list[Path]) -> tuple[Any, ...]:
         return self.state.files_key(paths) if self.state is not None else ()
 
-    def __call__(self, kind: str, path: Path, key: tuple[Any, ...], load: Callable[..., T], *args: Any) -> T:
+    def __call__(self, kind: str, path: Path, key: tuple[Any, ...], load: Callable[..., T], *args: Any,
+                 keep: Callable[[T], T] | None = None) -> T:
         """Return load(*args, diags)."""
         if self.state is None:
             return load(*args, self.diags)
-        return self.state.memo_call(kind, str(path), key, self.diags, lambda: load(*args, self.diags))
+        return self.state.memo_call(kind, str(path), key, self.diags, lambda: load(*args, self.diags), keep)
+
+
+def _without_body(result: Any) -> Any:
+    """What the build cache keeps of a skill or guide: all but the Markdown text (read again when needed)."""
+    from dataclasses import replace
+
+    if isinstance(result, tuple) and result and isinstance(result[0], Skill):
+        skill = result[0]
+        lessons = tuple(replace(lsn, body=UNREAD) for lsn in skill.lessons)
+        return (replace(skill, body=UNREAD, lessons=lessons), *result[1:])
+    if isinstance(result, Guide):
+        return replace(result, body=UNREAD)
+    return result
 
 
 def _with_levels(skill: Skill, levels: tuple[int, ...]) -> Skill:

@@ -70,6 +70,11 @@ class Curriculum:
         return tuple(dict.fromkeys(ids))
 
 
+# The body of a skill, lesson or guide remembered by the build cache without its text: the text is
+# read from the file again if (and only if) the document must be rendered again.
+UNREAD = "\x00cadre: body not loaded\x00"
+
+
 @dataclass(frozen=True)
 class Lesson:
     slug: str

@@ -16,7 +16,8 @@ from urllib.parse import quote
 import jinja2
 
 from ..cache import BuildState, Fingerprinter, digest, template_closure
-from ..content.models import Project, Skill
+from ..content.models import UNREAD, Project, Skill
+from ..content.pages import read_page
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..exams.context import open_ledger
 from ..i18n import Translator
@@ -94,7 +95,8 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
     links_key = digest(repr((sorted(pages.items()), sorted(bundles.items()), _content_files(content), unsafe)))
     todo = []
     for job in jobs:
-        key = (links_key, job[2], job[3], digest(job[1]))
+        # A document is its file (the text of a cached skill is not even loaded): the file's hash.
+        key = (links_key, job[2], job[3], state.file_digest(job[0]) if state else b"")
         hit = state.memo.get(("doc", str(job[0]))) if state else None
         if state is not None and hit is not None and hit[0] == key:
             state.used.add(("doc", str(job[0])))
@@ -106,7 +108,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
         else:
             todo.append((job, key))
     for (job, key), (rendered, anchors, assets, found) in zip(
-        todo, render_all([j for j, _ in todo], links, diags, unsafe), strict=True
+        todo, render_all([_with_text(j, diags) for j, _ in todo], links, diags, unsafe), strict=True
     ):
         docs[job[0]] = rendered
         _merge(links, diags, anchors, assets, found)
@@ -157,12 +159,21 @@ class LazyDoc:
         return getattr(self._value, name)
 
 
+def _with_text(job: Job, diags: Diagnostics) -> Job:
+    """Return the job with its Markdown text, read from its file if the cache did not keep it."""
+    if job[1] != UNREAD:
+        return job
+    page = read_page(job[0], diags)
+    return (job[0], page[1] if page else "", job[2], job[3])
+
+
 def _stored_doc(state: BuildState, job: Job, key: Any, links: Links, unsafe: bool) -> Rendered:
     """Return a document from the cache, or render it again if its entry is gone."""
     found = state.fetch("doc", str(job[0]), key)
     if isinstance(found, Rendered):
         return found
-    return render_all([job], Links(links.content, links.pages, links.bundles), Diagnostics(links.content), unsafe)[0][0]
+    scratch = Diagnostics(links.content)
+    return render_all([_with_text(job, scratch)], Links(links.content, links.pages, links.bundles), scratch, unsafe)[0][0]
 
 
 def _merge(links: Links, diags: Diagnostics, anchors: list[AnchorRef], assets: dict[Path, str],
