@@ -30,7 +30,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 3
+_FORMAT = 5
 
 
 def digest(data: bytes | str) -> bytes:
@@ -38,6 +38,10 @@ def digest(data: bytes | str) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# Results no page is given as they are, so nothing needs to know them by their key.
+_UNSHOWN = frozenset({"roster", "qr", "bank"})
 
 
 def _version() -> tuple[int, str]:
@@ -67,7 +71,7 @@ class BuildState:
     # not saved: what this build used, so entries of deleted files are dropped at the end, and the
     # fingerprints of results reused or made this build (id -> (object, digest of its key))
     used: set[tuple[str, str]] = field(default_factory=set, repr=False)
-    known: dict[int, tuple[Any, bytes]] = field(default_factory=dict, repr=False)
+    known: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     loaded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     # -- files -------------------------------------------------------------------------------------
@@ -109,7 +113,8 @@ class BuildState:
         hit = self.memo.get(slot)
         if hit is not None and hit[0] == key:
             diags.items.extend(hit[2])
-            self.remember(hit[1], (kind, key))
+            if kind not in _UNSHOWN:
+                self.remember(hit[1], (kind, key))
             return hit[1]  # type: ignore[no-any-return]
         before = len(diags.items)
         result = compute()
@@ -119,24 +124,23 @@ class BuildState:
         else:
             kept = keep(result) if keep is not None else result
             self.memo[slot] = (key, kept, found)
-            self.remember(result, (kind, key))
-            if kept is not result:
-                self.remember(kept, (kind, key))
+            if kind not in _UNSHOWN:
+                self.remember(result, (kind, key))
+                if kept is not result:
+                    self.remember(kept, (kind, key))
         return result
 
     def remember(self, result: Any, key: Hashable) -> None:
         """Note that `result` (and each part of it, if a tuple) is fully described by `key`."""
-        mark = digest(repr(key))
+        # The digest is made only if a page's fingerprint asks for it (most are never asked).
         for i, part in enumerate(result if isinstance(result, tuple) else (result,)):
             if part is not None and not isinstance(part, (str, int, bool)):
-                self.known[id(part)] = (part, digest(mark + bytes([i])))
+                self.known[id(part)] = (part, (key, i))
                 # and what it holds (a skill's lessons): the cache may keep them without their text
-                if dataclasses.is_dataclass(part):
-                    for f in dataclasses.fields(part):
-                        inner = getattr(part, f.name)
-                        if isinstance(inner, tuple) and inner and dataclasses.is_dataclass(inner[0]):
-                            for j, item in enumerate(inner):
-                                self.known[id(item)] = (item, digest(mark + f"{i}.{f.name}.{j}".encode()))
+                lessons = getattr(part, "lessons", None) if dataclasses.is_dataclass(part) else None
+                if isinstance(lessons, tuple):
+                    for j, item in enumerate(lessons):
+                        self.known[id(item)] = (item, (key, i, "lessons", j))
 
     # -- large results, each in its own file -----------------------------------------------------
 
@@ -245,8 +249,9 @@ class Fingerprinter:
     pages) are hashed once per build.
     """
 
-    def __init__(self, known: dict[int, tuple[Any, bytes]] | None = None) -> None:
-        self._seen: dict[int, tuple[Any, bytes]] = dict(known or {})
+    def __init__(self, known: dict[int, tuple[Any, Any]] | None = None) -> None:
+        self._seen: dict[int, tuple[Any, bytes]] = {}
+        self._known = known or {}
 
     def __call__(self, value: Any) -> bytes:
         return digest(self._repr(value))
@@ -269,14 +274,24 @@ class Fingerprinter:
         seen = self._seen.get(key)
         if seen is not None and seen[0] is value:
             return seen[1].hex()
-        if dataclasses.is_dataclass(value):
-            parts = [f"{f.name}={self._repr(getattr(value, f.name))}" for f in dataclasses.fields(value)]
-            text = type(value).__name__ + "(" + ",".join(parts) + ")"
-        elif hasattr(value, "__dict__"):
-            text = type(value).__name__ + self._repr(vars(value))
-        else:
-            text = repr(value)
-        result = digest(text)
+        known = self._known.get(key)
+        if known is not None and known[0] is value:
+            made = digest(repr(known[1]))
+            self._seen[key] = (value, made)
+            return made.hex()
+        try:
+            # Pickling runs in C; it is deterministic for what pages are given, and where it is
+            # not (sets of text), a page is only rendered again for nothing.
+            result = digest(pickle.dumps(value, protocol=5))
+        except Exception:
+            if dataclasses.is_dataclass(value):
+                parts = [f"{f.name}={self._repr(getattr(value, f.name))}" for f in dataclasses.fields(value)]
+                text = type(value).__name__ + "(" + ",".join(parts) + ")"
+            elif hasattr(value, "__dict__"):
+                text = type(value).__name__ + self._repr(vars(value))
+            else:
+                text = repr(value)
+            result = digest(text)
         self._seen[key] = (value, result)
         return result.hex()
 

@@ -54,8 +54,9 @@ def discover_skills(skills_dir: Path) -> list[tuple[str, Path, Path | None]]:
     found: list[tuple[str, Path, Path | None]] = []
     if not skills_dir.is_dir():
         return found
-    for cat_dir in sorted(p for p in skills_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for entry in sorted(cat_dir.iterdir()):
+    by_name = lambda p: p.name  # noqa: E731 - comparing names is much faster than comparing paths
+    for cat_dir in sorted((p for p in skills_dir.iterdir() if p.is_dir() and not p.name.startswith(".")), key=by_name):
+        for entry in sorted(cat_dir.iterdir(), key=by_name):
             if entry.name.startswith("."):
                 continue
             if entry.is_file() and entry.suffix == ".md":

@@ -47,6 +47,7 @@ class Compiled:
     docs: dict[Path, Any]  # Rendered, or LazyDoc when reused from the cache
     links: Links
     practice: dict[str, dict[str, Any]] = field(default_factory=dict)
+    practice_json: dict[str, str] = field(default_factory=dict)  # the same, as the page carries it
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
     t = Translator(project.site.locale)
     renderer = MarkdownRenderer(links, diags, unsafe_html=unsafe)
     practice = {}
+    practice_json: dict[str, str] = {}
     for sid, bank in project.banks.items():
         if not bank.practice:
             continue
@@ -135,13 +137,14 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
             practice[sid] = practice_data(project, bank, renderer, url, t)
             continue
         bank_key = (links_key, project.site.title, project.site.locale, state.file_digest(bank.path), bank.skill)
-        data, anchors, assets = state.memo_call(
+        data, anchors, assets, as_json = state.memo_call(
             "practice", sid, bank_key, diags, functools.partial(_practice, project, bank, renderer, url, t, links))
         links.anchors += anchors
         for path, asset_url in assets.items():
             links.assets.setdefault(path, asset_url)
         practice[sid] = data
-    return Compiled(docs, links, practice)
+        practice_json[sid] = as_json
+    return Compiled(docs, links, practice, practice_json)
 
 
 class LazyDoc:
@@ -185,11 +188,11 @@ def _merge(links: Links, diags: Diagnostics, anchors: list[AnchorRef], assets: d
 
 
 def _practice(project: Project, bank: Bank, renderer: MarkdownRenderer, url: str, t: Translator,
-              links: Links) -> tuple[dict[str, Any], list[AnchorRef], dict[Path, str]]:
+              links: Links) -> tuple[dict[str, Any], list[AnchorRef], dict[Path, str], str]:
     """Return a practice page's data with the anchors and assets its questions link to."""
     anchors, assets = len(links.anchors), dict(links.assets)
     data = practice_data(project, bank, renderer, url, t)
-    return data, links.anchors[anchors:], {p: u for p, u in links.assets.items() if p not in assets}
+    return data, links.anchors[anchors:], {p: u for p, u in links.assets.items() if p not in assets}, script_json(data)
 
 
 def _content_files(content: Path) -> list[str]:
@@ -206,6 +209,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
     docs = compiled.docs
     progress = ("assets/progress.js",)
     pages: list[Page] = [Page("", "index.html", "", "home", description=t("home_motto"), scripts=progress)]
+    labels = required_labels(project, t)
     for cat in cur.categories:
         pages.append(
             Page(
@@ -217,7 +221,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
     for skill in project.skills.values():
         category = cur.category(skill.category)
         crumbs = ((t("nav_home"), ""), (category.title, f"categories/{category.id}/"))
-        required_by = required_labels(project, skill.id, t)
+        required_by = labels.get(skill.id, [])
         prerequisites = [project.skills[p] for p in skill.prerequisites]
         pages.append(
             Page(
@@ -233,7 +237,8 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
             pages.append(
                 Page(
                     f"{skill_path(skill)}practice/", "practice.html", t("practice_title", skill=skill.title), "skills",
-                    {"skill": skill, "data": data, "data_json": script_json(data)},
+                    {"skill": skill, "data": data,
+                     "data_json": compiled.practice_json.get(skill.id) or script_json(data)},
                     (*crumbs, (skill.title, skill_path(skill))), skill.summary, ("assets/practice.js",),
                 )
             )
@@ -298,14 +303,16 @@ def _skills(project: Project, ids: tuple[str, ...]) -> list[Skill]:
     return [project.skills[i] for i in ids if i in project.skills]
 
 
-def required_labels(project: Project, skill_id: str, t: Translator) -> list[str]:
-    """Return who must learn a skill: every cadre, or the posts and townships that require it."""
+def required_labels(project: Project, t: Translator) -> dict[str, list[str]]:
+    """Return who must learn each required skill: every cadre, or the posts and townships that require it."""
     cur = project.curriculum
-    if skill_id in cur.required_all:
-        return [t("everyone")]
-    posts = [p for p, ids in cur.required_posts.items() if skill_id in ids]
-    townships = [tw for tw, ids in cur.required_townships.items() if skill_id in ids]
-    return posts + townships
+    labels: dict[str, list[str]] = {}
+    for name, ids in [*cur.required_posts.items(), *cur.required_townships.items()]:
+        for sid in dict.fromkeys(ids):
+            labels.setdefault(sid, []).append(name)
+    for sid in cur.required_all:
+        labels[sid] = [t("everyone")]
+    return labels
 
 
 @functools.lru_cache(maxsize=1)
@@ -321,7 +328,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, bytes]] | None = None) -> list[SearchDoc]:
+def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, Any]] | None = None) -> list[SearchDoc]:
     """Return what search indexes: every skill, lesson and guide page, with its text."""
     docs = []
     fp = Fingerprinter(known)
@@ -350,7 +357,7 @@ _VOLATILE = frozenset({"project"})
 def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False,
                  previous: dict[str, tuple[bytes, bytes]] | None = None,
                  fingerprints: dict[str, tuple[bytes, bytes]] | None = None,
-                 known: dict[int, tuple[Any, bytes]] | None = None) -> dict[str, bytes | None]:
+                 known: dict[int, tuple[Any, Any]] | None = None) -> dict[str, bytes | None]:
     """Return the bytes of every page, keyed by its file path in the site.
 
     With the `previous` build's fingerprints (file path -> (fingerprint, digest)), a page whose
@@ -404,8 +411,8 @@ def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool 
             if key not in common_fp and key not in _VOLATILE:
                 common_fp[key] = fp(standins.get(key, common[key]))
         stamp = digest(b"".join([
-            template, fp((page.path, page.title, page.section, page.crumbs, page.description, page.scripts,
-                          project.site.base_url)),
+            template, digest(repr((page.path, page.title, page.section, page.crumbs, page.description, page.scripts,
+                                   project.site.base_url))),
             fp(page.context), *(common_fp[k] for k in used if k not in _VOLATILE),
             digest(static["assets/style.css"]) if page.path == "404.html" else b"",
         ]))
