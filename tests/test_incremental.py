@@ -3,7 +3,6 @@ leaves is the one a build from nothing writes, byte for byte."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -159,45 +158,48 @@ def test_rebuilds_in_one_process_keep_their_state_in_memory(project: Path, tmp_p
     root = project
     shutil.rmtree(root / CACHE_DIR)
     state = BuildState.load(root)
-    build_site(root, state=state, in_place=True)  # the site folder is unknown to this state: written whole
+    build_site(root, state=state)  # the site folder is unknown to this state: written whole
     skill = skill_file(root, "household-visits")
     skill.write_text(skill.read_text("utf-8") + "\n再补一句。\n", "utf-8")
     before = stamps(root / "site")
     folder = (root / "site").stat().st_ino
-    build_site(root, state=state, in_place=True)
-    assert (root / "site").stat().st_ino == folder  # changed in place, as serve --watch does
+    build_site(root, state=state)
+    assert (root / "site").stat().st_ino == folder  # changed in place
     after = stamps(root / "site")
     assert 0 < sum(1 for name in after if after[name] != before[name]) < len(after) / 4
     assert_same_as_cold(root, tmp_path)
 
 
-@pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize("step", ["write", "replace"])
 def test_a_build_that_fails_while_writing_is_redone_cold(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_place: bool
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     root = project
     before = tree(root / "site")
     skill = skill_file(root, "household-visits")
     skill.write_text(skill.read_text("utf-8") + "\n写到一半。\n", "utf-8")
     calls = {"n": 0}
-    name = "replace" if in_place else "link"
-    real = getattr(os, name)
+    target: Any = output if step == "write" else output.os
+    name = "_write" if step == "write" else "replace"
+    real = getattr(target, name)
 
-    def failing(src: Any, dst: Any) -> None:
+    def failing(*args: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device")
-        real(src, dst)
+        real(*args)
 
-    monkeypatch.setattr(output.os, name, failing)
+    monkeypatch.setattr(target, name, failing)
     with pytest.raises(OSError):
-        build_site(root, in_place=in_place)
+        build_site(root)
     monkeypatch.undo()
-    if not in_place:
-        assert tree(root / "site") == before  # the new site is swapped in whole, or not at all
+    if step == "write":
+        # Nothing is renamed into place until every changed file is written: the old site stands.
+        assert tree(root / "site") == before
     assert not (root / CACHE_DIR / "state.pickle").exists()
     build_site(root)
     assert_same_as_cold(root, tmp_path)
+    assert not [p for p in (root / "site").rglob("*") if ".tmp-" in p.name]
 
 
 def test_a_damaged_cache_only_costs_a_cold_build(project: Path, tmp_path: Path) -> None:

@@ -76,49 +76,51 @@ def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> d
 
 
 def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
-                state: BuildState, in_place: bool = False) -> dict[str, bytes]:
-    """Bring the site `out`, written by the build whose digests are `previous`, up to date; return
-    the digest of every file.
+                state: BuildState) -> dict[str, bytes]:
+    """Bring the site `out`, written by the build whose digests are `previous`, up to date in place;
+    return the digest of every file.
 
     `files` maps site paths to bytes, or to None where the file already written is still right.
-    Only files whose bytes differ are written. By default the new site is assembled beside the old
-    one, from hard links to the unchanged files and the changed files, and swapped in at once, as a
-    cold build does; `in_place` (for `serve --watch`) replaces each changed file through a
-    temporary file instead, so a reader never sees half a file, and removes files the site no
-    longer has.
+    Only files whose bytes differ are written, in two steps: every changed file is first written
+    beside its old self under a temporary name, and only then are they all renamed over the old
+    ones (each rename is atomic, so a reader never sees half a file) and the files the site no
+    longer has removed. A build killed while writing leaves the old site as it was, with at most
+    some `.*.tmp-<pid>` files that the next (cold) build sweeps away with the old folder.
     """
-    if not in_place:
-        return _relink(out, files, copies, previous, state)
     now: dict[str, bytes] = {}
     made: set[Path] = set()
+    staged: list[tuple[Path, Path]] = []
 
-    def put(rel: str, data: bytes | None, source: Path | None) -> None:
+    def stage(rel: str, data: bytes | None, source: Path | None) -> None:
         target = out / rel
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        try:
-            if source is not None:
-                shutil.copyfile(source, tmp)
-            else:
-                tmp.write_bytes(data or b"")
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        staged.append((tmp, target))
+        if source is not None:
+            shutil.copyfile(source, tmp)
+        else:
+            _write(tmp, data or b"")
 
-    for rel, data in sorted(files.items()):
-        if data is None:
-            now[rel] = previous[rel]
-            continue
-        now[rel] = digest(data)
-        if previous.get(rel) != now[rel]:
-            put(rel, data, None)
-    for rel, source in sorted(copies.items()):
-        now[rel] = state.file_digest(source) or b""
-        if previous.get(rel) != now[rel]:
-            put(rel, None, source)
+    try:
+        for rel, data in sorted(files.items()):
+            if data is None:
+                now[rel] = previous[rel]
+                continue
+            now[rel] = digest(data)
+            if previous.get(rel) != now[rel]:
+                stage(rel, data, None)
+        for rel, source in sorted(copies.items()):
+            now[rel] = state.file_digest(source) or b""
+            if previous.get(rel) != now[rel]:
+                stage(rel, None, source)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
     for rel in sorted(set(previous) - set(now), reverse=True):
         target = out / rel
         target.unlink(missing_ok=True)
@@ -129,46 +131,9 @@ def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Pat
     return now
 
 
-def _relink(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
-            state: BuildState) -> dict[str, bytes]:
-    parent = out.parent
-    for stale in [*parent.glob(f".{out.name}.tmp-*"), *parent.glob(f".{out.name}.old-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = parent / f".{out.name}.tmp-{os.getpid()}"
-    tmp.mkdir()
-    now: dict[str, bytes] = {}
-    made: set[Path] = {tmp}
-    try:
-        def place(rel: str) -> Path:
-            target = tmp / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            return target
-
-        for rel, data in sorted(files.items()):
-            now[rel] = previous[rel] if data is None else digest(data)
-            if previous.get(rel) == now[rel]:
-                os.link(out / rel, place(rel))
-            else:
-                place(rel).write_bytes(data or b"")
-        for rel, source in sorted(copies.items()):
-            now[rel] = state.file_digest(source) or b""
-            if previous.get(rel) == now[rel]:
-                os.link(out / rel, place(rel))
-            else:
-                shutil.copyfile(source, place(rel))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if _exchange(tmp, out):
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        old = parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    return now
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
 
 
 def _file_digest(path: Path) -> bytes:

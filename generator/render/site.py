@@ -516,7 +516,6 @@ BUILD_STAGES = ("check", "pages", "registry", "reports", "guides", "search", "wr
 def build_site(
     root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None,
     progress: Callable[[str], None] = lambda stage: None, state: BuildState | None = None, cache: bool = True,
-    in_place: bool = False,
 ) -> BuildResult:
     """Build the project in `root` into `out` (default `root/site`); return what was written.
 
@@ -525,9 +524,9 @@ def build_site(
 
     The build remembers what it did in `state` (kept between rebuilds by `cadre serve --watch`),
     else in the project's `.cadre-cache/` unless `cache` is False, and then renders and writes only
-    what changed since; the site is the same as a build from nothing, byte for byte. A warm build
-    swaps the new site in at once like a cold one (unchanged files are hard links to the old ones),
-    unless `in_place`, where each changed file is replaced on its own (for `serve --watch`).
+    what changed since; the site is the same as a build from nothing, byte for byte. A cold build
+    swaps the whole new site in at once; a warm one writes the changed files beside the old ones,
+    then renames them into place (see output.update_site).
     """
     root = Path(root).resolve()
     saved = state is None and cache
@@ -594,7 +593,7 @@ def build_site(
     if warm:
         # Until the new state is saved, a killed build leaves no state: the next one is cold.
         BuildState.discard(root)
-        state.outputs = update_site(target, files, copies, state.outputs, state, in_place=in_place)
+        state.outputs = update_site(target, files, copies, state.outputs, state)
     else:
         state.outputs = write_site(target, {k: v for k, v in files.items() if v is not None}, copies)
     state.out = _identity(target)
