@@ -13,8 +13,10 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import Diagnostic, Diagnostics
 from ..markdown import AnchorRef, Links, MarkdownRenderer, Rendered
@@ -25,6 +27,8 @@ Job = tuple[Path, str, int, str]
 Result = tuple[Rendered, list[AnchorRef], dict[Path, str], list[Diagnostic]]
 
 POOL_THRESHOLD = 200
+T = TypeVar("T")
+R = TypeVar("R")
 _worker: tuple[Links, Diagnostics, MarkdownRenderer] | None = None
 
 
@@ -85,3 +89,14 @@ def render_all(jobs: list[Job], links: Links, diags: Diagnostics, unsafe_html: b
         for results in pool.map(_render_chunk, chunks):
             out += results
     return out
+
+
+def map_all(fn: Callable[[T], R], items: list[T], threshold: int = POOL_THRESHOLD) -> list[R]:
+    """Return [fn(x) for x in items], on every core when there are many (fn must be a module-level function)."""
+    processes = workers()
+    if len(items) < threshold or processes < 2:
+        return [fn(x) for x in items]
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    size = max(1, len(items) // (processes * 4))
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_die_with_parent) as pool:
+        return list(pool.map(fn, items, chunksize=size))

@@ -27,10 +27,10 @@ from ..project import load_project
 from ..quiz.bank import Bank
 from ..reports.build import report_pages, report_tables
 from ..urls import href, output_file
-from .guide import guide_context, qr_svg, render_guide, townships_with_cadres
+from .guide import guide_context, qr_svg, render_guide, tel_digits, townships_with_cadres
 from .output import update_site, write_site
 from .page import Page
-from .parallel import Job, render_all
+from .parallel import Job, map_all, render_all
 from .practice import practice_data, script_json
 from .registry import read_registry, registry_pages
 from .scripts import scripts
@@ -572,6 +572,12 @@ def build_site(
     files.update(report_files)
     progress("guides")
     guide_paths = []
+
+    # QR codes are slow to draw (about 7 ms each): new ones are drawn on every core at once.
+    wanted = list(dict.fromkeys(f"tel:{tel}" for c in project.cadres if (tel := tel_digits(c.phone))))
+    missing = [d for d in wanted if (hit := state.memo.get(("qr", d))) is None or hit[0] != d]
+    for data, svg in zip(missing, map_all(qr_svg, missing), strict=True):
+        state.memo[("qr", data)] = (data, svg, ())
 
     def qr(data: str) -> str:
         return state.memo_call("qr", data, data, diags, lambda: qr_svg(data))
