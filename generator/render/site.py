@@ -46,8 +46,9 @@ class Compiled:
 
     docs: dict[Path, Any]  # Rendered, or LazyDoc when reused from the cache
     links: Links
-    practice: dict[str, dict[str, Any]] = field(default_factory=dict)
-    practice_json: dict[str, str] = field(default_factory=dict)  # the same, as the page carries it
+    # each practice page: how many questions, and its data as the page carries it (JSON)
+    practice: dict[str, int] = field(default_factory=dict)
+    practice_json: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,15 +135,16 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
             continue
         url = f"skills/{sid}/practice/"
         if state is None:
-            practice[sid] = practice_data(project, bank, renderer, url, t)
+            data = practice_data(project, bank, renderer, url, t)
+            practice[sid], practice_json[sid] = len(data["questions"]), script_json(data)
             continue
         bank_key = (links_key, project.site.title, project.site.locale, state.file_digest(bank.path), bank.skill)
-        data, anchors, assets, as_json = state.memo_call(
+        count, anchors, assets, as_json = state.memo_call(
             "practice", sid, bank_key, diags, functools.partial(_practice, project, bank, renderer, url, t, links))
         links.anchors += anchors
         for path, asset_url in assets.items():
             links.assets.setdefault(path, asset_url)
-        practice[sid] = data
+        practice[sid] = count
         practice_json[sid] = as_json
     return Compiled(docs, links, practice, practice_json)
 
@@ -188,11 +190,12 @@ def _merge(links: Links, diags: Diagnostics, anchors: list[AnchorRef], assets: d
 
 
 def _practice(project: Project, bank: Bank, renderer: MarkdownRenderer, url: str, t: Translator,
-              links: Links) -> tuple[dict[str, Any], list[AnchorRef], dict[Path, str], str]:
-    """Return a practice page's data with the anchors and assets its questions link to."""
+              links: Links) -> tuple[int, list[AnchorRef], dict[Path, str], str]:
+    """Return a practice page's question count, the anchors and assets its questions link to, and its data as JSON."""
     anchors, assets = len(links.anchors), dict(links.assets)
     data = practice_data(project, bank, renderer, url, t)
-    return data, links.anchors[anchors:], {p: u for p, u in links.assets.items() if p not in assets}, script_json(data)
+    new_assets = {p: u for p, u in links.assets.items() if p not in assets}
+    return len(data["questions"]), links.anchors[anchors:], new_assets, script_json(data)
 
 
 def _content_files(content: Path) -> list[str]:
@@ -228,17 +231,15 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
                 skill_path(skill), "skill.html", skill.title, "skills",
                 {"skill": skill, "category": category, "doc": docs[_real(skill.source)],
                  "required_by": required_by, "prerequisites": prerequisites,
-                 "practice_count": len(compiled.practice.get(skill.id, {}).get("questions", []))},
+                 "practice_count": compiled.practice.get(skill.id, 0)},
                 crumbs, skill.summary, progress,
             )
         )
         if skill.id in compiled.practice:
-            data = compiled.practice[skill.id]
             pages.append(
                 Page(
                     f"{skill_path(skill)}practice/", "practice.html", t("practice_title", skill=skill.title), "skills",
-                    {"skill": skill, "data": data,
-                     "data_json": compiled.practice_json.get(skill.id) or script_json(data)},
+                    {"skill": skill, "count": compiled.practice[skill.id], "data_json": compiled.practice_json[skill.id]},
                     (*crumbs, (skill.title, skill_path(skill))), skill.summary, ("assets/practice.js",),
                 )
             )
