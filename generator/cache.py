@@ -30,7 +30,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 6
+_FORMAT = 7
 
 
 def digest(data: bytes | str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +14,7 @@ from .content.pages import discover_skills, load_guide, load_skill
 from .content.roster import find_roster, load_roster
 from .content.services import load_services
 from .errors import Diagnostics
-from .quiz.bank import Bank, load_bank
+from .quiz.bank import Bank, StoredBank, bank_levels, load_bank
 from .yamlloc import Pos
 
 T = TypeVar("T")
@@ -155,7 +156,9 @@ def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diag
             if path.suffix != ".yaml" or path.name.startswith("."):
                 continue
             key = (*memo.files([path]), skill_levels.get(path.stem), path.stem in skill_levels, levels_key)
-            bank = memo("bank", path, key, load_bank, path, skill_levels, level_ids)
+            bank = memo("bank", path, key, load_bank, path, skill_levels, level_ids, keep=_stored_bank)
+            if isinstance(bank, StoredBank) and bank.reload is None:
+                bank.reload = functools.partial(load_bank, path, skill_levels, level_ids, Diagnostics(diags.root))
             if bank is not None and bank.skill in skills:
                 banks[bank.skill] = bank
     for skill in skills.values():
@@ -163,7 +166,8 @@ def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diag
         if bank is None:
             diags.warning(skill.source, 0, 0, f"skill '{skill.id}' has no question bank (quizzes/{skill.id}.yaml)")
             continue
-        missing = [lv for lv in skill.levels if not any(q.level == lv for q in bank.questions)]
+        present = bank_levels(bank)
+        missing = [lv for lv in skill.levels if lv not in present]
         if missing:
             levels = ", ".join(str(lv) for lv in missing)
             diags.warning(bank.path, 0, 0, f"skill '{skill.id}' offers level {levels} but its bank has no questions for it")
@@ -185,6 +189,11 @@ class _Memo:
         if self.state is None:
             return load(*args, self.diags)
         return self.state.memo_call(kind, str(path), key, self.diags, lambda: load(*args, self.diags), keep)
+
+
+def _stored_bank(bank: Bank | None) -> Any:
+    """What the build cache keeps of a bank: a summary; the questions are read again if needed."""
+    return StoredBank(bank) if isinstance(bank, Bank) else bank
 
 
 def _without_body(result: Any) -> Any:

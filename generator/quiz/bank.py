@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -100,6 +100,47 @@ class Bank:
             return self.blueprints[level]
         count = min(DEFAULT_DRAW, sum(1 for q in self.questions if q.exam and q.level == level))
         return Blueprint(level, sections=(Section(level, count),) if count else ())
+
+
+class StoredBank:
+    """A bank as the build cache remembers it: what a build asks of every bank (its skill, file,
+    levels and whether it has practice questions). Anything else reads the bank again from its file,
+    with `reload`, set by whoever hands the stored bank out."""
+
+    __slots__ = ("_bank", "has_practice", "levels", "path", "reload", "skill")
+
+    def __init__(self, bank: Bank) -> None:
+        self.skill, self.path = bank.skill, bank.path
+        self.levels = frozenset(q.level for q in bank.questions)
+        self.has_practice = bool(bank.practice)
+        self.reload: Callable[[], Bank | None] | None = None
+        self._bank: Bank | None = None
+
+    def __getstate__(self) -> tuple[str, Path, frozenset[int], bool]:
+        return self.skill, self.path, self.levels, self.has_practice
+
+    def __setstate__(self, state: tuple[str, Path, frozenset[int], bool]) -> None:
+        self.skill, self.path, self.levels, self.has_practice = state
+        self.reload, self._bank = None, None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in StoredBank.__slots__:
+            raise AttributeError(name)
+        if self._bank is None:
+            bank = self.reload() if self.reload is not None else None
+            if bank is None:
+                raise AttributeError(f"bank {self.path} is not loaded")
+            self._bank = bank
+        return getattr(self._bank, name)
+
+
+def bank_levels(bank: Bank | StoredBank) -> frozenset[int]:
+    """Return the levels a bank has questions for."""
+    return bank.levels if isinstance(bank, StoredBank) else frozenset(q.level for q in bank.questions)
+
+
+def has_practice(bank: Bank | StoredBank) -> bool:
+    return bank.has_practice if isinstance(bank, StoredBank) else bool(bank.practice)
 
 
 def load_bank(path: Path, skills: Mapping[str, tuple[int, ...]], level_ids: set[int], diags: Diagnostics) -> Bank | None:

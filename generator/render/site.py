@@ -24,7 +24,7 @@ from ..i18n import Translator
 from ..ledger.log import parse_time
 from ..markdown import AnchorRef, Links, MarkdownRenderer, Rendered, check_anchors
 from ..project import load_project
-from ..quiz.bank import Bank
+from ..quiz.bank import Bank, has_practice
 from ..reports.build import report_pages, report_tables
 from ..urls import href, output_file
 from .guide import guide_context, qr_svg, render_guide, tel_digits, townships_with_cadres
@@ -131,7 +131,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
     practice = {}
     practice_json: dict[str, str] = {}
     for sid, bank in project.banks.items():
-        if not bank.practice:
+        if not has_practice(bank):
             continue
         url = f"skills/{sid}/practice/"
         if state is None:
