@@ -95,3 +95,32 @@ def test_tables_scroll_in_their_own_box_and_pictures_open_full_size() -> None:
     html = render("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n![图](https://example.org/a.svg)\n").html
     assert html.startswith('<div class="table-wrap"><table>')
     assert '<a class="figure" href="https://example.org/a.svg"><img alt="图" loading="lazy" src="https://example.org/a.svg"></a>' in html
+
+
+def test_fast_inline_path_renders_exactly_as_python_markdown() -> None:
+    """Text without any inline marker skips Python-Markdown's inline patterns: the HTML must not change."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    import generator.markdown as md_module
+    from generator.errors import Diagnostics
+    from generator.markdown import Links, MarkdownRenderer
+
+    root = Path("/nonexistent/content")
+    fast = MarkdownRenderer(Links(root, {}), Diagnostics(root))
+    real = md_module._fast_inline
+    md_module._fast_inline = lambda md: None
+    try:
+        plain = MarkdownRenderer(Links(root, {}), Diagnostics(root))
+    finally:
+        md_module._fast_inline = real
+    assert type(fast.md.treeprocessors["inline"]).__name__ == "_FastInline"
+    alphabet = st.sampled_from([*list("调解纠纷要公道 \n\n*_`[]()!<>&#|-:1a\\"), "  \n", "**", "| a | b |\n|---|---|\n| 中 | 文 |\n"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=60).map("".join))
+    def same(text: str) -> None:
+        source = root / "skills/x.md"
+        assert fast.render(text, source, "skills/x/").html == plain.render(text, source, "skills/x/").html
+
+    same()
