@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .parallel import map_all
+
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"[a-z0-9]+")
 MAX_TEXT = 30_000
@@ -147,27 +149,58 @@ def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None,
 
 def _full(docs: list[SearchDoc], fps: list[bytes]) -> tuple[dict[str, bytes | None], SearchIndex]:
     n = shard_count(len(docs))
-    shards: list[dict[str, list[str]]] = [{} for _ in range(n)]
+    global _DOCS
+    _DOCS = docs  # the workers, forked from this process, read the documents from here
+    try:
+        size = max(1, -(-len(docs) // 4))
+        chunks = map_all(_index_chunk, [(start, min(start + size, len(docs)), n) for start in range(0, len(docs), size)],
+                         threshold=2 if len(docs) >= PARALLEL_DOCS else 1 << 30)
+    finally:
+        _DOCS = []
+    merged: list[dict[str, str]] = [{} for _ in range(n)]
     doc_shards: list[bytes] = []
-    where: dict[str, int] = {}
     files: dict[str, bytes | None] = {
         "search/index/meta.js": _call("meta", {"shards": n, "docs": len(docs)}),
     }
-    for doc_id, doc in enumerate(docs):
+    for part_shards, part_docs, part_files in chunks:
+        for k, part in part_shards.items():
+            target = merged[k]
+            for term, postings in part.items():
+                old = target.get(term)
+                target[term] = postings if old is None else f"{old},{postings}"
+        doc_shards += part_docs
+        files.update(part_files)
+    for k, part in enumerate(merged):
+        files[f"search/index/s{k}.js"] = _shard_file(k, part)
+    return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards)
+
+
+# Indexing is split over the cores from this many documents on.
+PARALLEL_DOCS = 400
+_DOCS: list[SearchDoc] = []
+
+
+def _index_chunk(job: tuple[int, int, int]) -> tuple[dict[int, dict[str, str]], list[bytes], dict[str, bytes]]:
+    """Index documents [start, end): their postings by shard, the shards each is in, and their text files."""
+    start, end, n = job
+    shards: dict[int, dict[str, list[str]]] = {}
+    doc_shards: list[bytes] = []
+    files: dict[str, bytes] = {}
+    where: dict[str, int] = {}
+    for doc_id in range(start, end):
+        doc = _DOCS[doc_id]
         text = doc.body()
-        postings = doc_postings(doc_id, doc.title, text)
         mine = set()
-        for term, posting in postings.items():
+        for term, posting in doc_postings(doc_id, doc.title, text).items():
             k = where.get(term)
             if k is None:
                 k = where[term] = shard_of(term, n)
             mine.add(k)
-            shards[k].setdefault(term, []).append(posting)
+            shards.setdefault(k, {}).setdefault(term, []).append(posting)
         doc_shards.append(array("H", sorted(mine)).tobytes())
         files[f"search/index/d{doc_id:x}.js"] = _call("doc", doc_id, [doc.url, doc.title, text[:MAX_TEXT]])
-    for k, part in enumerate(shards):
-        files[f"search/index/s{k}.js"] = _shard_file(k, {term: ",".join(ps) for term, ps in part.items()})
-    return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards)
+    joined = {k: {term: ",".join(ps) for term, ps in part.items()} for k, part in shards.items()}
+    return joined, doc_shards, files
 
 
 def _read_shard(path: Path, k: int) -> dict[str, str]:
