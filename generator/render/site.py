@@ -102,6 +102,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
     jobs = [(_real(source), body, line, pages[_real(source)]) for source, body, line in sources]
     # What a link in any document may resolve to: the pages, and every file under content/.
     links_key = digest(repr((sorted(pages.items()), sorted(bundles.items()), _content_files(content), unsafe)))
+    found_by: dict[Path, tuple[list[AnchorRef], dict[Path, str], Sequence[Diagnostic]]] = {}
     todo = []
     for job in jobs:
         # A document is its file (the text of a cached skill is not even loaded): the file's hash.
@@ -110,22 +111,24 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
         if state is not None and hit is not None and hit[0] == key:
             state.used.add(("doc", str(job[0])))
             ids, anchors, assets, found = hit[1]
-            load = functools.partial(_stored_doc, state, job, key, links, unsafe)
-            docs[job[0]] = LazyDoc(load, ids)
+            docs[job[0]] = LazyDoc(functools.partial(_stored_doc, state, job, key, links, unsafe), ids)
             state.remember(docs[job[0]], ("doc", key))
-            _merge(links, diags, anchors, assets, found)
+            found_by[job[0]] = (anchors, assets, found)
         else:
             todo.append((job, key))
     for (job, key), (rendered, anchors, assets, found) in zip(
         todo, render_all([_with_text(j, diags) for j, _ in todo], links, diags, unsafe), strict=True
     ):
         docs[job[0]] = rendered
-        _merge(links, diags, anchors, assets, found)
+        found_by[job[0]] = (anchors, assets, found)
         if state is not None and not any(d.severity == "error" for d in found):
             state.memo[("doc", str(job[0]))] = (key, (rendered.ids, anchors, assets, found), ())
             state.used.add(("doc", str(job[0])))
             state.store("doc", str(job[0]), key, rendered)
             state.remember(rendered, ("doc", key))
+    # In document order, whichever were reused: a warm build reports what a cold one does, in order.
+    for job in jobs:
+        _merge(links, diags, *found_by[job[0]])
     docs = {job[0]: docs[job[0]] for job in jobs}
     for skill in project.skills.values():
         if skill.bundle is not None:
@@ -189,7 +192,7 @@ def _stored_doc(state: BuildState, job: Job, key: Any, links: Links, unsafe: boo
 
 
 def _merge(links: Links, diags: Diagnostics, anchors: list[AnchorRef], assets: dict[Path, str],
-           found: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+           found: Sequence[Diagnostic]) -> None:
     links.anchors += anchors
     for path, url in assets.items():
         links.assets.setdefault(path, url)
