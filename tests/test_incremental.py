@@ -12,7 +12,7 @@ import pytest
 
 from generator.cache import CACHE_DIR, BuildState
 from generator.render import output, site
-from generator.render.site import build_site
+from generator.render.site import BuildResult, build_site
 from tests.conftest import REPO
 
 
@@ -25,10 +25,12 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
             for p in folder.rglob("*") if p.is_file()}
 
 
-def assert_same_as_cold(root: Path, tmp_path: Path) -> None:
+def assert_same_as_cold(root: Path, tmp_path: Path, warm_result: BuildResult | None = None) -> None:
     cold = tmp_path / "cold-site"
     shutil.rmtree(cold, ignore_errors=True)
-    build_site(root, cold, cache=False)
+    cold_result = build_site(root, cold, cache=False)
+    if warm_result is not None:
+        assert warm_result.warnings == cold_result.warnings  # the same warnings, in the same order
     warm, fresh = tree(root / "site"), tree(cold)
     assert warm.keys() == fresh.keys(), set(warm) ^ set(fresh)
     different = [name for name in warm if warm[name] != fresh[name]]
@@ -65,15 +67,13 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(project: Path, t
     bank = root / "quizzes/household-visits.yaml"
     text = bank.read_text("utf-8")
     bank.write_text(text.replace("prompt: ", "prompt: (改)", 1), "utf-8")
-    build_site(root)
-    assert_same_as_cold(root, tmp_path)
+    assert_same_as_cold(root, tmp_path, build_site(root))
 
     # 2. a title other pages show, and the curriculum
     edit(skill, "title: ", "title: 改名的")
     curriculum = root / "content/curriculum.yaml"
     curriculum.write_text(curriculum.read_text("utf-8").replace("electives:", "# edited\nelectives:", 1), "utf-8")
-    build_site(root)
-    assert_same_as_cold(root, tmp_path)
+    assert_same_as_cold(root, tmp_path, build_site(root))
 
     # 3. a new skill with its bank, a new lesson and a picture changed
     new = root / "content/skills" / skill.relative_to(root / "content/skills").parts[0] / "new-skill.md"
@@ -86,11 +86,15 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(project: Path, t
     bundle = sorted(p.parent for p in (root / "content/skills").rglob("[0-9][0-9]-*.md"))[0]
     extra = bundle / "09-extra.md"
     extra.write_text("---\ntitle: 补充一课\n---\n\n## 补充\n\n新加的一课。\n", "utf-8")
+    # a skill without a bank: a warning, which a warm build must give as a cold one does
+    lonely = new.with_name("lonely-skill.md")
+    lonely.write_text(f"---\ntitle: 没有题库\ncategory: {category}\n---\n\n正文。\n", "utf-8")
     pictures = [p for p in (root / "content").rglob("*.svg")]
     if pictures:
         pictures[0].write_text(pictures[0].read_text("utf-8").replace("</svg>", "<!-- changed --></svg>"), "utf-8")
-    build_site(root)
-    assert_same_as_cold(root, tmp_path)
+    warm = build_site(root)
+    assert any("lonely-skill" in d.message for d in warm.warnings)
+    assert_same_as_cold(root, tmp_path, warm)
 
     # 4. the roster, a guide page, and the new skill (with its bank) and lesson deleted
     roster = next(p for p in (root / "content").glob("cadres.*"))
@@ -101,8 +105,8 @@ def test_warm_builds_equal_cold_builds_after_every_kind_of_edit(project: Path, t
     new.unlink()
     (root / "quizzes/new-skill.yaml").unlink()
     extra.unlink()
-    build_site(root)
-    assert_same_as_cold(root, tmp_path)
+    lonely.unlink()
+    assert_same_as_cold(root, tmp_path, build_site(root))
 
 
 def test_only_changed_files_are_written(project: Path) -> None:
