@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
@@ -30,7 +31,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 7
+_FORMAT = 8
 
 
 def digest(data: bytes | str) -> bytes:
@@ -44,17 +45,25 @@ def digest(data: bytes | str) -> bytes:
 _UNSHOWN = frozenset({"roster", "qr", "bank"})
 
 
-def _version() -> tuple[int, str]:
+@functools.lru_cache(maxsize=1)
+def _version() -> tuple[int, str, str]:
+    """What a saved state must have been made by: this format, this release, and this very code
+    (its modules, templates, scripts and messages), so that a changed cadre never reuses old results."""
     from . import __version__
 
-    return (_FORMAT, __version__)
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".mjs", ".yaml") and "skeleton" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return (_FORMAT, __version__, h.hexdigest())
 
 
 @dataclass
 class BuildState:
     """Everything one build hands to the next; see the module docstring."""
 
-    version: tuple[int, str] = field(default_factory=lambda: _version())
+    version: tuple[int, str, str] = field(default_factory=lambda: _version())
     # path -> (mtime_ns, size, inode, digest): the stat decides when a file must be hashed again.
     files: dict[str, tuple[int, int, int, bytes]] = field(default_factory=dict)
     # (kind, name) -> (key, result, diagnostics it gave)

@@ -222,3 +222,12 @@ def test_a_damaged_cache_only_costs_a_cold_build(project: Path, tmp_path: Path) 
     edit(root / "content/curriculum.yaml", "electives:", "# again\nelectives:")
     build_site(root)
     assert_same_as_cold(root, tmp_path)
+
+
+def test_a_cache_made_by_other_code_is_not_used(project: Path) -> None:
+    """The saved state names the format, the release and a hash of cadre's own code and templates."""
+    state = BuildState.load(project)
+    assert state.pages  # the fixture's build was saved and is read back
+    state.version = (*state.version[:2], "another cadre")
+    state.save(project)
+    assert BuildState.load(project).pages == {}
