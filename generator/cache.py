@@ -31,7 +31,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 8
+_FORMAT = 9
 
 
 def digest(data: bytes | str) -> bytes:
@@ -81,7 +81,6 @@ class BuildState:
     # fingerprints of results reused or made this build (id -> (object, digest of its key))
     used: set[tuple[str, str]] = field(default_factory=set, repr=False)
     known: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
-    loaded: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -157,9 +156,6 @@ class BuildState:
         """Return the stored result for (kind, name) if it was made from `key`, else None."""
         slot = (kind, name)
         self.used.add(slot)
-        fresh = self.loaded.get(slot)
-        if fresh is not None and fresh[0] == key:
-            return fresh[1]
         entry = self.stored.get(slot)
         if entry is None or entry[0] != key or self.root is None:
             return None
@@ -170,29 +166,36 @@ class BuildState:
             return None
 
     def store(self, kind: str, name: str, key: Hashable, result: Any) -> None:
-        """Keep `result` in its own file under .cadre-cache/objects (written when the state is saved)."""
-        self.used.add((kind, name))
-        self.loaded[(kind, name)] = (key, result)
-
-    def _write_objects(self, folder: Path) -> None:
-        objects = folder / "objects"
-        objects.mkdir(exist_ok=True)
-        for slot, (key, result) in self.loaded.items():
-            name = digest(repr((slot, key))).hex()
-            path = objects / name
+        """Keep `result` in its own file under .cadre-cache/objects, written now (a state with no
+        project folder keeps nothing: its builds render such results again)."""
+        slot = (kind, name)
+        self.used.add(slot)
+        if self.root is None:
+            return
+        objects = self.root / CACHE_DIR / "objects"
+        file = digest(repr((slot, key))).hex()
+        path = objects / file
+        try:
             if not path.exists():
-                tmp = objects / f"{name}.tmp-{os.getpid()}"
+                objects.mkdir(parents=True, exist_ok=True)
+                tmp = objects / f"{file}.tmp-{os.getpid()}"
                 with open(tmp, "wb") as fh:
                     pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, path)
-            self.stored[slot] = (key, name)
-        self.loaded = {}
+        except OSError:  # a cache that cannot be written only costs speed
+            return
+        self.stored[slot] = (key, file)
+
+    def _sweep_objects(self, folder: Path) -> None:
+        """Remove object files no entry of the state names any more."""
+        objects = folder / "objects"
         self.stored = {slot: entry for slot, entry in self.stored.items() if slot in self.used}
         keep = {name for _, name in self.stored.values()}
-        for entry in os.scandir(objects):
-            if entry.name not in keep:
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+        if objects.is_dir():
+            for entry in os.scandir(objects):
+                if entry.name not in keep:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     def forget_unused(self, kinds: Iterable[str]) -> None:
         """Drop remembered results of the given kinds that this build did not ask for."""
@@ -215,7 +218,7 @@ class BuildState:
             return cls(root=root)
         if not isinstance(state, cls) or state.version != _version():
             return cls(root=root)
-        state.used, state.known, state.loaded, state.root = set(), {}, {}, root
+        state.used, state.known, state.root = set(), {}, root
         return state
 
     def save(self, root: Path) -> None:
@@ -227,7 +230,7 @@ class BuildState:
             readme = folder / "README"
             if not readme.exists():
                 readme.write_text("cadre's build cache: safe to delete; the next build is then a cold one.\n", "utf-8")
-            self._write_objects(folder)
+            self._sweep_objects(folder)
             used, known, self.used, self.known, self.root = self.used, self.known, set(), {}, None
             try:
                 with open(tmp, "wb") as fh:

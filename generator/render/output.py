@@ -27,52 +27,74 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
+class NewSite:
+    """A site written file by file into a temporary folder beside `out`, then swapped in at once.
+
+    Nothing in `out` changes until `commit`; a build killed midway leaves the old site as it was
+    and at most a `.<name>.tmp-*` folder, removed by the next build. Pages can be written as they
+    are rendered, so a large site is never held in memory whole.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        parent = out.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in [*parent.glob(f".{out.name}.tmp-*"), *parent.glob(f".{out.name}.old-*")]:
+            shutil.rmtree(stale, ignore_errors=True)
+        self.tmp = parent / f".{out.name}.tmp-{os.getpid()}"
+        self.tmp.mkdir()
+        self.written: dict[str, bytes] = {}
+        self._made: set[Path] = {self.tmp}
+
+    def _place(self, rel: str) -> Path:
+        target = self.tmp / rel
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+    def put(self, rel: str, data: bytes) -> None:
+        _write(self._place(rel), data)
+        self.written[rel] = digest(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._place(rel))
+        self.written[rel] = _file_digest(source)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def commit(self) -> dict[str, bytes]:
+        """Swap the new site in for the old; return the digest of every file written."""
+        out, tmp, parent = self.out, self.tmp, self.out.parent
+        if out.is_dir() and not out.is_symlink():
+            if _exchange(tmp, out):
+                shutil.rmtree(tmp, ignore_errors=True)
+                return self.written
+            old = parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            if out.exists() or out.is_symlink():
+                out.unlink()
+            tmp.rename(out)
+        return self.written
+
+
 def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> dict[str, bytes]:
     """Write `files` (site path -> bytes) and `copies` (site path -> source) as the new `out`;
-    return the digest of every file written.
-
-    Nothing in `out` changes until the new site is complete; a build killed midway leaves the
-    old site as it was and at most a `.<name>.tmp-*` folder, removed by the next build.
-    """
-    written: dict[str, bytes] = {}
-    parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f".{out.name}.old-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = parent / f".{out.name}.tmp-{os.getpid()}"
-    tmp.mkdir()
+    return the digest of every file written (see NewSite)."""
+    site = NewSite(out)
     try:
-        made: set[Path] = set()
         for rel, data in sorted(files.items()):
-            target = tmp / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-            written[rel] = digest(data)
+            site.put(rel, data)
         for rel, source in sorted(copies.items()):
-            target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            written[rel] = _file_digest(source)
+            site.copy(rel, source)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        site.abort()
         raise
-    if out.is_dir() and not out.is_symlink():
-        if _exchange(tmp, out):
-            shutil.rmtree(tmp, ignore_errors=True)
-            return written
-        old = parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        if out.exists() or out.is_symlink():
-            out.unlink()
-        tmp.rename(out)
-    return written
+    return site.commit()
 
 
 def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],

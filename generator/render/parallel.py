@@ -13,7 +13,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -91,12 +91,14 @@ def render_all(jobs: list[Job], links: Links, diags: Diagnostics, unsafe_html: b
     return out
 
 
-def map_all(fn: Callable[[T], R], items: list[T], threshold: int = POOL_THRESHOLD) -> list[R]:
-    """Return [fn(x) for x in items], on every core when there are many (fn must be a module-level function)."""
+def map_all(fn: Callable[[T], R], items: list[T], threshold: int = POOL_THRESHOLD) -> Iterator[R]:
+    """Yield fn(x) for x in items, in order, computed on every core when there are many (fn must be
+    a module-level function). Results are handed over one at a time, so the caller can let each go."""
     processes = workers()
     if len(items) < threshold or processes < 2:
-        return [fn(x) for x in items]
+        yield from (fn(x) for x in items)
+        return
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     size = max(1, len(items) // (processes * 4))
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_die_with_parent) as pool:
-        return list(pool.map(fn, items, chunksize=size))
+        yield from pool.map(fn, items, chunksize=size)

@@ -88,21 +88,22 @@ class SearchIndex:
     shards: list[bytes]  # the shards each document's terms are in (2 bytes each)
 
 
-def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None,
-                site: Path | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
+def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None, site: Path | None = None,
+                sink: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
     """Return the index files (site path -> bytes, or None where the last build's file is still right)
     and the index to hand to the next build: meta, term shards and one text file per document.
 
     With the `previous` index of the same pages, whose files are in `site`, only documents whose
     title or text changed are indexed again, and only the shards holding their terms are written.
+    A full index hands its files to `sink`, if given, as they are made (their values are then None).
     """
     fps = [_fingerprint(d) for d in docs]
     urls = [d.url for d in docs]
     if previous is None or previous.urls != urls or site is None:
-        return _full(docs, fps)
+        return _full(docs, fps, sink)
     changed = [i for i, fp in enumerate(fps) if previous.docs[i] != fp]
     if len(changed) > len(docs) // 8:
-        return _full(docs, fps)  # patching one document at a time only pays for a few
+        return _full(docs, fps, sink)  # patching one document at a time only pays for a few
     n = shard_count(len(docs))
     files: dict[str, bytes | None] = {"search/index/meta.js": None}
     shards: dict[int, dict[str, str]] = {}
@@ -147,31 +148,43 @@ def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None,
     return files, SearchIndex(urls, fps, new_shards)
 
 
-def _full(docs: list[SearchDoc], fps: list[bytes]) -> tuple[dict[str, bytes | None], SearchIndex]:
+def _full(docs: list[SearchDoc], fps: list[bytes],
+          sink: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
     n = shard_count(len(docs))
+    merged: list[dict[str, str]] = [{} for _ in range(n)]
+    doc_shards: list[bytes] = []
+    files: dict[str, bytes | None] = {}
+
+    def emit(rel: str, data: bytes) -> None:
+        if sink is not None:
+            sink(rel, data)
+            files[rel] = None
+        else:
+            files[rel] = data
+
+    emit("search/index/meta.js", _call("meta", {"shards": n, "docs": len(docs)}))
     global _DOCS
     _DOCS = docs  # the workers, forked from this process, read the documents from here
     try:
-        size = max(1, -(-len(docs) // 4))
-        chunks = map_all(_index_chunk, [(start, min(start + size, len(docs)), n) for start in range(0, len(docs), size)],
-                         threshold=2 if len(docs) >= PARALLEL_DOCS else 1 << 30)
+        size = max(1, -(-len(docs) // 8))
+        jobs = [(start, min(start + size, len(docs)), n) for start in range(0, len(docs), size)]
+        # Chunks arrive in document order and are merged one by one, each let go once merged.
+        for part_shards, part_docs, part_files in map_all(_index_chunk, jobs,
+                                                          threshold=2 if len(docs) >= PARALLEL_DOCS else 1 << 30):
+            for k, part in part_shards.items():
+                target = merged[k]
+                for term, postings in part.items():
+                    old = target.get(term)
+                    target[term] = postings if old is None else f"{old},{postings}"
+            doc_shards += part_docs
+            for rel, data in part_files.items():
+                emit(rel, data)
+            del part_shards, part_files
     finally:
         _DOCS = []
-    merged: list[dict[str, str]] = [{} for _ in range(n)]
-    doc_shards: list[bytes] = []
-    files: dict[str, bytes | None] = {
-        "search/index/meta.js": _call("meta", {"shards": n, "docs": len(docs)}),
-    }
-    for part_shards, part_docs, part_files in chunks:
-        for k, part in part_shards.items():
-            target = merged[k]
-            for term, postings in part.items():
-                old = target.get(term)
-                target[term] = postings if old is None else f"{old},{postings}"
-        doc_shards += part_docs
-        files.update(part_files)
     for k, part in enumerate(merged):
-        files[f"search/index/s{k}.js"] = _shard_file(k, part)
+        emit(f"search/index/s{k}.js", _shard_file(k, part))
+        merged[k] = {}
     return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards)
 
 

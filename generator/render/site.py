@@ -28,7 +28,7 @@ from ..quiz.bank import Bank, has_practice
 from ..reports.build import report_pages, report_tables
 from ..urls import href, output_file
 from .guide import guide_context, qr_svg, render_guide, tel_digits, townships_with_cadres
-from .output import update_site, write_site
+from .output import NewSite, update_site
 from .page import Page
 from .parallel import Job, map_all, render_all
 from .practice import practice_data, script_json
@@ -339,7 +339,8 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, Any]] | None = None) -> list[SearchDoc]:
+def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, Any]] | None = None,
+                eager: bool = False) -> list[SearchDoc]:
     """Return what search indexes: every skill, lesson and guide page, with its text."""
     docs = []
     fp = Fingerprinter(known)
@@ -349,6 +350,8 @@ def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any
         rendered = compiled.docs[path]
         if known is None:
             return SearchDoc(url, title, head + rendered.text)
+        if eager:  # the text now, so the rendered document can be let go before indexing
+            return SearchDoc(url, title, head + rendered.text, fp((head, rendered)))
         return SearchDoc(url, title, lambda: head + rendered.text, fp((head, rendered)))
 
     for skill in project.skills.values():
@@ -368,12 +371,14 @@ _VOLATILE = frozenset({"project"})
 def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool = False,
                  previous: dict[str, tuple[bytes, bytes]] | None = None,
                  fingerprints: dict[str, tuple[bytes, bytes]] | None = None,
-                 known: dict[int, tuple[Any, Any]] | None = None) -> dict[str, bytes | None]:
+                 known: dict[int, tuple[Any, Any]] | None = None,
+                 sink: Callable[[str, bytes], None] | None = None) -> dict[str, bytes | None]:
     """Return the bytes of every page, keyed by its file path in the site.
 
     With the `previous` build's fingerprints (file path -> (fingerprint, digest)), a page whose
     template and data are unchanged is not rendered: its value is None, meaning "the file written
-    last time is still right". `fingerprints` receives every page's (fingerprint, digest).
+    last time is still right". `fingerprints` receives every page's (fingerprint, digest). With a
+    `sink`, each page is handed to it as soon as it is rendered, and its value is None too.
     """
     env = _environment()
     cur = project.curriculum
@@ -452,9 +457,13 @@ def render_pages(project: Project, pages: list[Page], t: Translator, demo: bool 
             "inline_css": static["assets/style.css"].decode("utf-8") if page.path == "404.html" else "",
         }
         data = env.get_template(page.template).render(context).encode("utf-8")
-        out[file] = data
         if fingerprints is not None:
             fingerprints[file] = (stamp, digest(data))
+        if sink is not None:
+            sink(file, data)  # written already: None below stands for it
+            out[file] = None
+        else:
+            out[file] = data
     return out
 
 
@@ -580,41 +589,64 @@ def build_site(
     report_page_list, report_files = report_pages(project, tables, as_of, t)
     pages[-1:-1] = registry_page_list + report_page_list
     fingerprints: dict[str, tuple[bytes, bytes]] = {}
-    files: dict[str, bytes | None] = dict(render_pages(project, pages, t, demo, state.pages, fingerprints, state.known))
-    files.update(registry_files)
-    files.update(report_files)
-    progress("guides")
-    guide_paths = []
+    # A cold build writes each page into the new site as soon as it is rendered (None stands for
+    # it below), so a large site is never held in memory whole; a warm one writes at the end.
+    new_site = None if warm else NewSite(target)
+    try:
+        sink = new_site.put if new_site is not None else None
+        documents = search_docs(project, compiled, state.known, eager=new_site is not None)
+        files: dict[str, bytes | None] = dict(
+            render_pages(project, pages, t, demo, state.pages, fingerprints, state.known, sink=sink))
+        if new_site is not None:
+            # Every page is written: let the rendered documents go (search keeps only their text).
+            compiled.docs.clear()
+            for page in pages:
+                page.context.clear()
+            state.known.clear()
+        files.update(registry_files)
+        files.update(report_files)
+        progress("guides")
+        guide_paths = []
 
-    # QR codes are slow to draw (about 7 ms each): new ones are drawn on every core at once.
-    wanted = list(dict.fromkeys(f"tel:{tel}" for c in project.cadres if (tel := tel_digits(c.phone))))
-    missing = [d for d in wanted if (hit := state.memo.get(("qr", d))) is None or hit[0] != d]
-    for data, svg in zip(missing, map_all(qr_svg, missing), strict=True):
-        state.memo[("qr", data)] = (data, svg, ())
+        # QR codes are slow to draw (about 7 ms each): new ones are drawn on every core at once.
+        wanted = list(dict.fromkeys(f"tel:{tel}" for c in project.cadres if (tel := tel_digits(c.phone))))
+        missing = [d for d in wanted if (hit := state.memo.get(("qr", d))) is None or hit[0] != d]
+        for data, svg in zip(missing, map_all(qr_svg, missing), strict=True):
+            state.memo[("qr", data)] = (data, svg, ())
 
-    def qr(data: str) -> str:
-        return state.memo_call("qr", data, data, diags, lambda: qr_svg(data))
+        def qr(data: str) -> str:
+            return state.memo_call("qr", data, data, diags, lambda: qr_svg(data))
 
-    for township in townships_with_cadres(project):
-        path = f"guide/{township}/"
-        context = guide_context(project, township, certificates, as_of, t, qr)
-        html = render_guide(project, context, t, home=href(path, ""), demo=demo)
-        files[output_file(path)] = html.encode("utf-8")
-        guide_paths.append(path)
-    files.update(static_files())
-    files.update(scripts(project.site.locale))
-    files["sitemap.xml"] = sitemap(project, pages, guide_paths)
-    progress("search")
-    index_files, state.search = build_index(search_docs(project, compiled, state.known), state.search, target)
-    files.update(index_files)
-    copies = {url: path for path, url in compiled.links.assets.items()}
-    progress("write")
-    if warm:
-        # Until the new state is saved, a killed build leaves no state: the next one is cold.
-        BuildState.discard(root)
-        state.outputs = update_site(target, files, copies, state.outputs, state)
-    else:
-        state.outputs = write_site(target, {k: v for k, v in files.items() if v is not None}, copies)
+        for township in townships_with_cadres(project):
+            path = f"guide/{township}/"
+            context = guide_context(project, township, certificates, as_of, t, qr)
+            html = render_guide(project, context, t, home=href(path, ""), demo=demo)
+            files[output_file(path)] = html.encode("utf-8")
+            guide_paths.append(path)
+        files.update(static_files())
+        files.update(scripts(project.site.locale))
+        files["sitemap.xml"] = sitemap(project, pages, guide_paths)
+        progress("search")
+        index_files, state.search = build_index(documents, state.search, target, sink=sink)
+        del documents
+        files.update(index_files)
+        copies = {url: path for path, url in compiled.links.assets.items()}
+        progress("write")
+        if new_site is None:
+            # Until the new state is saved, a killed build leaves no state: the next one is cold.
+            BuildState.discard(root)
+            state.outputs = update_site(target, files, copies, state.outputs, state)
+        else:
+            for rel, content in sorted(files.items()):
+                if content is not None:
+                    new_site.put(rel, content)
+            for rel, source in sorted(copies.items()):
+                new_site.copy(rel, source)
+            state.outputs = new_site.commit()
+    except BaseException:
+        if new_site is not None:
+            new_site.abort()
+        raise
     state.out = _identity(target)
     state.pages = fingerprints
     state.forget_unused(("skill", "bank", "guide", "roster", "doc", "practice", "qr"))
