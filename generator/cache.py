@@ -81,6 +81,7 @@ class BuildState:
     # fingerprints of results reused or made this build (id -> (object, digest of its key))
     used: set[tuple[str, str]] = field(default_factory=set, repr=False)
     known: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
+    pending: list[tuple[tuple[str, str], Hashable, Any]] = field(default_factory=list, repr=False)
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -166,25 +167,31 @@ class BuildState:
             return None
 
     def store(self, kind: str, name: str, key: Hashable, result: Any) -> None:
-        """Keep `result` in its own file under .cadre-cache/objects, written now (a state with no
-        project folder keeps nothing: its builds render such results again)."""
-        slot = (kind, name)
-        self.used.add(slot)
+        """Keep `result` in its own file under .cadre-cache/objects, written by `flush` once the
+        project has passed its checks (a failed build writes nothing, not even to the cache)."""
+        self.used.add((kind, name))
+        self.pending.append(((kind, name), key, result))
+
+    def flush(self) -> None:
+        """Write the results kept by `store` (a state with no project folder keeps none: its builds
+        render them again)."""
+        pending, self.pending = self.pending, []
         if self.root is None:
             return
         objects = self.root / CACHE_DIR / "objects"
-        file = digest(repr((slot, key))).hex()
-        path = objects / file
-        try:
-            if not path.exists():
-                objects.mkdir(parents=True, exist_ok=True)
-                tmp = objects / f"{file}.tmp-{os.getpid()}"
-                with open(tmp, "wb") as fh:
-                    pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-        except OSError:  # a cache that cannot be written only costs speed
-            return
-        self.stored[slot] = (key, file)
+        for slot, key, result in pending:
+            file = digest(repr((slot, key))).hex()
+            path = objects / file
+            try:
+                if not path.exists():
+                    objects.mkdir(parents=True, exist_ok=True)
+                    tmp = objects / f"{file}.tmp-{os.getpid()}"
+                    with open(tmp, "wb") as fh:
+                        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, path)
+            except OSError:  # a cache that cannot be written only costs speed
+                continue
+            self.stored[slot] = (key, file)
 
     def _sweep_objects(self, folder: Path) -> None:
         """Remove object files no entry of the state names any more."""
@@ -218,7 +225,7 @@ class BuildState:
             return cls(root=root)
         if not isinstance(state, cls) or state.version != _version():
             return cls(root=root)
-        state.used, state.known, state.root = set(), {}, root
+        state.used, state.known, state.pending, state.root = set(), {}, [], root
         return state
 
     def save(self, root: Path) -> None:
@@ -231,12 +238,13 @@ class BuildState:
             if not readme.exists():
                 readme.write_text("cadre's build cache: safe to delete; the next build is then a cold one.\n", "utf-8")
             self._sweep_objects(folder)
-            used, known, self.used, self.known, self.root = self.used, self.known, set(), {}, None
+            kept = (self.used, self.known, self.pending)
+            self.used, self.known, self.pending, self.root = set(), {}, [], None
             try:
                 with open(tmp, "wb") as fh:
                     pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
-                self.used, self.known, self.root = used, known, root
+                (self.used, self.known, self.pending), self.root = kept, root
             os.replace(tmp, folder / "state.pickle")
         except OSError:
             tmp.unlink(missing_ok=True)

@@ -555,11 +555,12 @@ def build_site(
     saved = state is None and cache
     if state is None:
         state = BuildState.load(root) if cache else BuildState()
-    state.used, state.known = set(), {}
+    state.used, state.known, state.pending = set(), {}, []
     _real.cache_clear()  # a file or folder may have become a link since the last build
     _real_folder.cache_clear()
     progress("check")
     project, compiled, diags = check_project(root, state)
+    state.flush()  # the project passed its checks: its rendered documents may go into the cache
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
         raise CadreError(f"{target} exists and is not a folder; remove it or choose another output")
