@@ -78,7 +78,7 @@ class BuildState:
     stored: dict[tuple[str, str], tuple[Hashable, str]] = field(default_factory=dict)
     root: Path | None = None
     # not saved: what this build used, so entries of deleted files are dropped at the end, and the
-    # fingerprints of results reused or made this build (id -> (object, digest of its key))
+    # fingerprints of results reused or made this build (id -> (object, its key))
     used: set[tuple[str, str]] = field(default_factory=set, repr=False)
     known: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     pending: list[tuple[tuple[str, str], Hashable, Any]] = field(default_factory=list, repr=False)
@@ -264,9 +264,9 @@ _LONG = 200
 class Fingerprinter:
     """Hashes what a template is given, fast enough to decide for ten thousand pages what to render.
 
-    Every value that can reach a template is covered: text, numbers, dates, paths, containers,
-    dataclasses (field by field) and objects with a `__dict__`. Shared objects (a skill shown on many
-    pages) are hashed once per build.
+    Every value that can reach a template is covered: text, numbers, dates, paths, containers, and
+    any other object (pickled, or field by field where that fails). Results the cache reused or made
+    are known by their key; other shared objects are hashed once per build.
     """
 
     def __init__(self, known: dict[int, tuple[Any, Any]] | None = None) -> None:

@@ -57,9 +57,9 @@ class NewSite:
         _write(self._place(rel), data)
         self.written[rel] = digest(data)
 
-    def copy(self, rel: str, source: Path) -> None:
+    def copy(self, rel: str, source: Path, source_digest: bytes) -> None:
         shutil.copyfile(source, self._place(rel))
-        self.written[rel] = _file_digest(source)
+        self.written[rel] = source_digest
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -80,21 +80,6 @@ class NewSite:
                 out.unlink()
             tmp.rename(out)
         return self.written
-
-
-def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> dict[str, bytes]:
-    """Write `files` (site path -> bytes) and `copies` (site path -> source) as the new `out`;
-    return the digest of every file written (see NewSite)."""
-    site = NewSite(out)
-    try:
-        for rel, data in sorted(files.items()):
-            site.put(rel, data)
-        for rel, source in sorted(copies.items()):
-            site.copy(rel, source)
-    except BaseException:
-        site.abort()
-        raise
-    return site.commit()
 
 
 def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Path], previous: dict[str, bytes],
@@ -156,8 +141,3 @@ def update_site(out: Path, files: dict[str, bytes | None], copies: dict[str, Pat
 def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
-
-
-def _file_digest(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return digest(fh.read())

@@ -144,7 +144,7 @@ def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None, site
         files[f"search/index/s{k}.js"] = _shard_file(k, shards[k]) if k in shards else None
     changed_set = set(changed)
     for doc_id, doc in enumerate(docs):
-        files[f"search/index/d{doc_id:x}.js"] = _doc_file(doc_id, doc) if doc_id in changed_set else None
+        files[f"search/index/d{doc_id:x}.js"] = _doc_file(doc_id, doc, doc.body()) if doc_id in changed_set else None
     return files, SearchIndex(urls, fps, new_shards)
 
 
@@ -211,7 +211,7 @@ def _index_chunk(job: tuple[int, int, int]) -> tuple[dict[int, dict[str, str]], 
             mine.add(k)
             shards.setdefault(k, {}).setdefault(term, []).append(posting)
         doc_shards.append(array("H", sorted(mine)).tobytes())
-        files[f"search/index/d{doc_id:x}.js"] = _call("doc", doc_id, [doc.url, doc.title, text[:MAX_TEXT]])
+        files[f"search/index/d{doc_id:x}.js"] = _doc_file(doc_id, doc, text)
     joined = {k: {term: ",".join(ps) for term, ps in part.items()} for k, part in shards.items()}
     return joined, doc_shards, files
 
@@ -238,8 +238,8 @@ def _shard_file(k: int, part: dict[str, str]) -> bytes:
     return _call("shard", k, dict(sorted(part.items())))
 
 
-def _doc_file(doc_id: int, doc: SearchDoc) -> bytes:
-    return _call("doc", doc_id, [doc.url, doc.title, doc.body()[:MAX_TEXT]])
+def _doc_file(doc_id: int, doc: SearchDoc, text: str) -> bytes:
+    return _call("doc", doc_id, [doc.url, doc.title, text[:MAX_TEXT]])
 
 
 def _call(name: str, *args: object) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
@@ -503,9 +503,6 @@ def check_project(root: Path | str, state: BuildState | None = None) -> tuple[Pr
     reported in the same run (SPEC §9), but a link to a page whose own file could not be loaded
     is not reported again.
     """
-    import re
-    from urllib.parse import unquote, urlsplit
-
     not_a_page = re.compile(r"link '(.*)' points to a Markdown file that is not a page of the site")
 
     def links_to_unloaded(d: Diagnostic, unloaded: set[str]) -> bool:
@@ -646,7 +643,7 @@ def build_site(
                 if content is not None:
                     new_site.put(rel, content)
             for rel, source in sorted(copies.items()):
-                new_site.copy(rel, source)
+                new_site.copy(rel, source, state.file_digest(source) or b"")
             state.outputs = new_site.commit()
     except BaseException:
         if new_site is not None:
