@@ -82,6 +82,8 @@ class BuildState:
     used: set[tuple[str, str]] = field(default_factory=set, repr=False)
     known: dict[int, tuple[Any, Any]] = field(default_factory=dict, repr=False)
     pending: list[tuple[tuple[str, str], Hashable, Any]] = field(default_factory=list, repr=False)
+    # not saved: what the last build in this process left for a rebuild of edited text (render.quick)
+    snapshot: Any = field(default=None, repr=False)
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class BuildState:
             return cls(root=root)
         if not isinstance(state, cls) or state.version != _version():
             return cls(root=root)
-        state.used, state.known, state.pending, state.root = set(), {}, [], root
+        state.used, state.known, state.pending, state.snapshot, state.root = set(), {}, [], None, root
         return state
 
     def save(self, root: Path) -> None:
@@ -238,13 +240,13 @@ class BuildState:
             if not readme.exists():
                 readme.write_text("cadre's build cache: safe to delete; the next build is then a cold one.\n", "utf-8")
             self._sweep_objects(folder)
-            kept = (self.used, self.known, self.pending)
-            self.used, self.known, self.pending, self.root = set(), {}, [], None
+            kept = (self.used, self.known, self.pending, self.snapshot)
+            self.used, self.known, self.pending, self.snapshot, self.root = set(), {}, [], None, None
             try:
                 with open(tmp, "wb") as fh:
                     pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
-                (self.used, self.known, self.pending), self.root = kept, root
+                (self.used, self.known, self.pending, self.snapshot), self.root = kept, root
             os.replace(tmp, folder / "state.pickle")
         except OSError:
             tmp.unlink(missing_ok=True)

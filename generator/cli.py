@@ -288,8 +288,8 @@ def serve(project: Path, ledger: str | None, demo: bool, host: str, port: int, w
 
         # Rebuilds keep what they know in memory: only what a save changed is rendered and written.
         state = BuildState.load(context.project.root)
-        watcher = Watcher(context.project.root,
-                          lambda: build_site(context.project.root, demo=demo, ledger=ledger, state=state))
+        watcher = Watcher(context.project.root, lambda changed: build_site(
+            context.project.root, demo=demo, ledger=ledger, state=state, changed=changed))
         watcher.rebuild()
         for line in watcher.errors:
             click.echo(line, err=True)

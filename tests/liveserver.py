@@ -48,9 +48,13 @@ def live_server(root: Path, ledger: str | None = None, watch: bool = False) -> I
     port = free_port()
     watcher = None
     if watch:
+        from generator.cache import BuildState
         from generator.server.watch import Watcher
 
-        watcher = Watcher(root, lambda: build_site(root, ledger=ledger))
+        # as `cadre serve --watch` does: the state stays in memory, and rebuilds know what changed
+        state = BuildState.load(root)
+        watcher = Watcher(root, lambda changed: build_site(root, ledger=ledger, state=state, changed=changed))
+        watcher.rebuild()
         watcher.start()
     app = create_app(context.exams, root / "site", clock, watcher=watcher)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))

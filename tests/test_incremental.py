@@ -4,6 +4,7 @@ leaves is the one a build from nothing writes, byte for byte."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import jinja2
 import pytest
 
 from generator.cache import CACHE_DIR, BuildState
+from generator.errors import ProjectError
 from generator.render import output, site
 from generator.render.site import BuildResult, build_site
 from tests.conftest import REPO
@@ -231,3 +233,132 @@ def test_a_cache_made_by_other_code_is_not_used(project: Path) -> None:
     state.version = (*state.version[:2], "another cadre")
     state.save(project)
     assert BuildState.load(project).pages == {}
+
+
+class _Calls:
+    """Builds, counting those that checked the whole project (a rebuild of edited text alone does not)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.n = 0
+        self.counting = False
+        real = site.check_project
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.n += self.counting
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(site, "check_project", counted)
+
+    def build(self, *args: Any, **kwargs: Any) -> BuildResult:
+        self.counting = True
+        try:
+            return build_site(*args, **kwargs)
+        finally:
+            self.counting = False
+
+
+def test_editing_text_in_one_process_redoes_only_its_pages(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --watch` passes the changed files: edited Markdown text redoes its page and search entry."""
+    root = project
+    state = BuildState.load(root)
+    build_site(root, state=state)
+    calls = _Calls(monkeypatch)
+    skill = skill_file(root, "household-visits")
+    lesson = root / "content/skills/economy/agricultural-insurance/02-claims.md"
+    guide = root / "content/guides/about.md"
+    before = stamps(root / "site")
+    skill.write_text(skill.read_text("utf-8") + "\n走访后当天整理记录。\n", "utf-8")
+    lesson.write_text(lesson.read_text("utf-8") + "\n理赔材料要齐全。\n", "utf-8")
+    edit(guide, "## 三项机制", "## 三项机制\n\n新加的一段。")
+    result = calls.build(root, state=state, changed={skill, lesson, guide})
+    assert calls.n == 0
+    after = stamps(root / "site")
+    written = sorted(name for name in after if after[name] != before[name])
+    pages = {"skills/household-visits/index.html", "skills/agricultural-insurance/claims/index.html",
+             "guides/about/index.html"}
+    assert pages <= set(written)
+    assert all(name in pages or name.startswith("search/index/") for name in written), written
+    assert_same_as_cold(root, tmp_path, result)
+    # Again, on top of the last quick rebuild.
+    skill.write_text(skill.read_text("utf-8") + "\n再补一句。\n", "utf-8")
+    result = calls.build(root, state=state, changed={skill})
+    assert calls.n == 0
+    assert "再补一句" in (root / "site/skills/household-visits/index.html").read_text("utf-8")
+    assert_same_as_cold(root, tmp_path, result)
+
+
+def test_edits_beyond_text_take_the_full_path(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project
+    state = BuildState.load(root)
+    build_site(root, state=state)
+    calls = _Calls(monkeypatch)
+    skill = skill_file(root, "household-visits")
+    # Front matter: other pages show the title.
+    edit(skill, "title: ", "title: 改名的")
+    assert_same_as_cold(root, tmp_path, calls.build(root, state=state, changed={skill}))
+    assert calls.n == 1
+    # A file that is not a page's text (a bank).
+    bank = root / "quizzes/household-visits.yaml"
+    bank.write_text(bank.read_text("utf-8").replace("prompt: ", "prompt: (改)", 1), "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root, state=state, changed={bank}))
+    assert calls.n == 2
+    # A picture newly shown: what is copied changes.
+    pictures = root / "content/skills/economy/agricultural-insurance/images"
+    name = sorted(p.name for p in pictures.iterdir())[0]
+    lesson = root / "content/skills/economy/agricultural-insurance/02-claims.md"
+    lesson.write_text(lesson.read_text("utf-8") + f"\n![图](images/{name})\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root, state=state, changed={lesson}))
+    # Text again: quick once more.
+    lesson.write_text(lesson.read_text("utf-8") + "\n又一句。\n", "utf-8")
+    n = calls.n
+    assert_same_as_cold(root, tmp_path, calls.build(root, state=state, changed={lesson}))
+    assert calls.n == n
+
+
+def test_a_text_edit_that_breaks_a_link_or_an_anchor_fails_like_a_full_build(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project
+    state = BuildState.load(root)
+    build_site(root, state=state)
+    before = tree(root / "site")
+    skill = skill_file(root, "household-visits")
+    good = skill.read_text("utf-8")
+    # social-assistance.md links to household-visits.md#走访前的准备: renaming that heading breaks it.
+    edit(skill, "## 走访前的准备", "## 走访之前")
+    with pytest.raises(ProjectError) as raised:
+        build_site(root, state=state, changed={skill})
+    assert any("broken anchor: '#走访前的准备'" in str(d) and "social-assistance.md:87:" in str(d)
+               for d in raised.value.diagnostics), [str(d) for d in raised.value.diagnostics]
+    assert tree(root / "site") == before
+    skill.write_text(good + "\n[坏链接](nowhere.md)\n", "utf-8")
+    with pytest.raises(ProjectError) as raised:
+        build_site(root, state=state, changed={skill})
+    assert any("broken link: 'nowhere.md'" in str(d) for d in raised.value.diagnostics)
+    assert tree(root / "site") == before
+    # Fixed: the site is built again (a failed build leaves nothing a quick rebuild could start from).
+    skill.write_text(good + "\n修好了。\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, build_site(root, state=state, changed={skill}))
+
+
+def test_a_certificate_issued_meanwhile_makes_the_rebuild_full(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry and reports come from the ledger: a rebuild after it changed is never a quick one."""
+    root = project
+    state = BuildState.load(root)
+    build_site(root, state=state, demo=True)
+    calls = _Calls(monkeypatch)
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n账本没变。\n", "utf-8")
+    calls.build(root, state=state, demo=True, changed={skill})
+    assert calls.n == 0
+    ledger = root / "data/demo-ledger.sqlite3"
+    with sqlite3.connect(ledger) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS touched (x)")
+        db.execute("INSERT INTO touched VALUES (1)")
+    skill.write_text(skill.read_text("utf-8") + "\n账本变了。\n", "utf-8")
+    calls.build(root, state=state, demo=True, changed={skill})
+    assert calls.n == 1

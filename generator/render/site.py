@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 
 from ..cache import BuildState, Fingerprinter, digest, template_closure
-from ..content.models import UNREAD, Project, Skill
+from ..content.models import UNREAD, Guide, Project, Skill
 from ..content.pages import read_page
 from ..errors import CadreError, Diagnostic, Diagnostics
 from ..exams.context import open_ledger
@@ -43,6 +43,10 @@ from .search import SearchDoc, build_index
 NO_LEDGER = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
+# What rendering a document found: anchors to check, assets to copy, located problems.
+Found = tuple[list[AnchorRef], dict[Path, str], Sequence[Diagnostic]]
+
+
 @dataclass
 class Compiled:
     """Every Markdown source rendered to HTML, and the assets its links need."""
@@ -52,6 +56,12 @@ class Compiled:
     # each practice page: how many questions, and its data as the page carries it (JSON)
     practice: dict[str, int] = field(default_factory=dict)
     practice_json: dict[str, str] = field(default_factory=dict)
+    # What rendering each document found (anchors, assets, diagnostics), in document order, and what
+    # the targets of links were when it was rendered: an in-process rebuild redoes only edited ones.
+    found_by: dict[Path, Found] = field(default_factory=dict)
+    links_key: bytes = b""
+    # where the project's own diagnostics end and those after the documents' (practice pages') start
+    diags_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
     jobs = [(_real(source), body, line, pages[_real(source)]) for source, body, line in sources]
     # What a link in any document may resolve to: the pages, and every file under content/.
     links_key = digest(repr((sorted(pages.items()), sorted(bundles.items()), _content_files(content), unsafe)))
-    found_by: dict[Path, tuple[list[AnchorRef], dict[Path, str], Sequence[Diagnostic]]] = {}
+    found_by: dict[Path, Found] = {}
     todo = []
     for job in jobs:
         # A document is its file (the text of a cached skill is not even loaded): the file's hash.
@@ -139,6 +149,7 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
                 if asset.is_file() and asset.suffix != ".md" and not asset.name.startswith("."):
                     links.asset_url(asset)
     check_anchors(links, {p: d.ids for p, d in docs.items()}, diags)
+    diags_after = len(diags.items)
     t = Translator(project.site.locale)
     renderer = MarkdownRenderer(links, diags, unsafe_html=unsafe)
     practice = {}
@@ -159,7 +170,8 @@ def compile_content(project: Project, diags: Diagnostics, state: BuildState | No
             links.assets.setdefault(path, asset_url)
         practice[sid] = count
         practice_json[sid] = as_json
-    return Compiled(docs, links, practice, practice_json)
+    found_by = {job[0]: found_by[job[0]] for job in jobs}
+    return Compiled(docs, links, practice, practice_json, found_by, links_key, diags_after)
 
 
 class LazyDoc:
@@ -222,7 +234,6 @@ def _content_files(content: Path) -> list[str]:
 def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page]:
     """Return every page of the site, in a stable order."""
     cur = project.curriculum
-    docs = compiled.docs
     progress = ("assets/progress.js",)
     pages: list[Page] = [Page("", "index.html", "", "home", description=t("home_motto"), scripts=progress)]
     labels = required_labels(project, t)
@@ -235,40 +246,7 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
             )
         )
     for skill in project.skills.values():
-        category = cur.category(skill.category)
-        crumbs = ((t("nav_home"), ""), (category.title, f"categories/{category.id}/"))
-        required_by = labels.get(skill.id, [])
-        prerequisites = [project.skills[p] for p in skill.prerequisites]
-        pages.append(
-            Page(
-                skill_path(skill), "skill.html", skill.title, "skills",
-                {"skill": skill, "category": category, "doc": docs[_real(skill.source)],
-                 "required_by": required_by, "prerequisites": prerequisites,
-                 "practice_count": compiled.practice.get(skill.id, 0)},
-                crumbs, skill.summary, progress,
-            )
-        )
-        if skill.id in compiled.practice:
-            pages.append(
-                Page(
-                    f"{skill_path(skill)}practice/", "practice.html", t("practice_title", skill=skill.title), "skills",
-                    {"skill": skill, "count": compiled.practice[skill.id], "data_json": compiled.practice_json[skill.id]},
-                    (*crumbs, (skill.title, skill_path(skill))), skill.summary, ("assets/practice.js",),
-                )
-            )
-        chain = [(skill.title, skill_path(skill))] + [
-            (lsn.title, f"{skill_path(skill)}{lsn.slug}/") for lsn in skill.lessons
-        ]
-        for i, lesson in enumerate(skill.lessons):
-            pages.append(
-                Page(
-                    chain[i + 1][1], "lesson.html", lesson.title, "skills",
-                    {"skill": skill, "lesson": lesson, "index": i, "doc": docs[_real(lesson.source)],
-                     "prev": chain[i], "next": chain[i + 2] if i + 2 < len(chain) else None},
-                    (*crumbs, (skill.title, skill_path(skill))),
-                    f"{skill.title} · {lesson.title}",
-                )
-            )
+        pages += skill_pages(project, compiled, skill, labels, t)
     pages.append(
         Page(
             "curriculum/", "curriculum.html", t("curriculum_title"), "curriculum",
@@ -298,19 +276,65 @@ def plan_pages(project: Project, compiled: Compiled, t: Translator) -> list[Page
                 )
             )
     for guide in project.guides.values():
-        pages.append(
-            Page(
-                f"guides/{guide.slug}/", "guide.html", guide.title, "guides",
-                {"guide": guide, "doc": docs[_real(guide.source)]},
-                ((t("nav_home"), ""),), guide.summary,
-            )
-        )
+        pages.append(guide_page(compiled, guide, t))
     pages.append(Page("exams/", "exams.html", t("exams_title"), "exams", crumbs=((t("nav_home"), ""),),
                       scripts=("assets/exam.js",)))
     pages.append(Page("search/", "search.html", t("search_title"), "search", crumbs=((t("nav_home"), ""),),
                       scripts=("assets/search.js",)))
     pages.append(Page("404.html", "404.html", t("not_found_title"), ""))
     return pages
+
+
+def skill_pages(project: Project, compiled: Compiled, skill: Skill, labels: dict[str, list[str]],
+                t: Translator) -> list[Page]:
+    """Return a skill's pages: the skill, its practice page if it has one, and its lessons."""
+    cur = project.curriculum
+    docs = compiled.docs
+    progress = ("assets/progress.js",)
+    pages: list[Page] = []
+    category = cur.category(skill.category)
+    crumbs = ((t("nav_home"), ""), (category.title, f"categories/{category.id}/"))
+    required_by = labels.get(skill.id, [])
+    prerequisites = [project.skills[p] for p in skill.prerequisites]
+    pages.append(
+        Page(
+            skill_path(skill), "skill.html", skill.title, "skills",
+            {"skill": skill, "category": category, "doc": docs[_real(skill.source)],
+             "required_by": required_by, "prerequisites": prerequisites,
+             "practice_count": compiled.practice.get(skill.id, 0)},
+            crumbs, skill.summary, progress,
+        )
+    )
+    if skill.id in compiled.practice:
+        pages.append(
+            Page(
+                f"{skill_path(skill)}practice/", "practice.html", t("practice_title", skill=skill.title), "skills",
+                {"skill": skill, "count": compiled.practice[skill.id], "data_json": compiled.practice_json[skill.id]},
+                (*crumbs, (skill.title, skill_path(skill))), skill.summary, ("assets/practice.js",),
+            )
+        )
+    chain = [(skill.title, skill_path(skill))] + [
+        (lsn.title, f"{skill_path(skill)}{lsn.slug}/") for lsn in skill.lessons
+    ]
+    for i, lesson in enumerate(skill.lessons):
+        pages.append(
+            Page(
+                chain[i + 1][1], "lesson.html", lesson.title, "skills",
+                {"skill": skill, "lesson": lesson, "index": i, "doc": docs[_real(lesson.source)],
+                 "prev": chain[i], "next": chain[i + 2] if i + 2 < len(chain) else None},
+                (*crumbs, (skill.title, skill_path(skill))),
+                f"{skill.title} · {lesson.title}",
+            )
+        )
+    return pages
+
+
+def guide_page(compiled: Compiled, guide: Guide, t: Translator) -> Page:
+    return Page(
+        f"guides/{guide.slug}/", "guide.html", guide.title, "guides",
+        {"guide": guide, "doc": compiled.docs[_real(guide.source)]},
+        ((t("nav_home"), ""),), guide.summary,
+    )
 
 
 def _skills(project: Project, ids: tuple[str, ...]) -> list[Skill]:
@@ -345,7 +369,6 @@ def _environment() -> jinja2.Environment:
 def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any, Any]] | None = None,
                 eager: bool = False) -> list[SearchDoc]:
     """Return what search indexes: every skill, lesson and guide page, with its text."""
-    docs = []
     fp = Fingerprinter(known)
 
     def doc(path: Path, head: str, url: str, title: str) -> SearchDoc:
@@ -357,13 +380,19 @@ def search_docs(project: Project, compiled: Compiled, known: dict[int, tuple[Any
             return SearchDoc(url, title, head + rendered.text, fp((head, rendered)))
         return SearchDoc(url, title, lambda: head + rendered.text, fp((head, rendered)))
 
+    return [doc(*entry) for entry in search_entries(project)]
+
+
+def search_entries(project: Project) -> list[tuple[Path, str, str, str]]:
+    """Return (source, text before the document's, page, title) of every page search indexes, in order."""
+    entries = []
     for skill in project.skills.values():
-        docs.append(doc(_real(skill.source), f"{skill.summary}\n", skill_path(skill), skill.title))
+        entries.append((_real(skill.source), f"{skill.summary}\n", skill_path(skill), skill.title))
         for lesson in skill.lessons:
-            docs.append(doc(_real(lesson.source), "", f"{skill_path(skill)}{lesson.slug}/", f"{lesson.title} · {skill.title}"))
+            entries.append((_real(lesson.source), "", f"{skill_path(skill)}{lesson.slug}/", f"{lesson.title} · {skill.title}"))
     for guide in project.guides.values():
-        docs.append(doc(_real(guide.source), f"{guide.summary}\n", f"guides/{guide.slug}/", guide.title))
-    return docs
+        entries.append((_real(guide.source), f"{guide.summary}\n", f"guides/{guide.slug}/", guide.title))
+    return entries
 
 
 # Data every template may use. A page is rendered again when the data its templates name changes;
@@ -536,6 +565,7 @@ BUILD_STAGES = ("check", "pages", "registry", "reports", "guides", "search", "wr
 def build_site(
     root: Path | str, out: Path | str | None = None, *, demo: bool = False, ledger: str | None = None,
     progress: Callable[[str], None] = lambda stage: None, state: BuildState | None = None, cache: bool = True,
+    changed: Collection[Path] | None = None,
 ) -> BuildResult:
     """Build the project in `root` into `out` (default `root/site`); return what was written.
 
@@ -547,14 +577,26 @@ def build_site(
     what changed since; the site is the same as a build from nothing, byte for byte. A cold build
     swaps the whole new site in at once; a warm one writes the changed files beside the old ones,
     then renames them into place (see output.update_site).
+
+    `changed`, from a file watcher, names every file changed since the last build with this
+    in-memory `state`: when they are only the Markdown text of skills, lessons or guides, just
+    their pages and search entries are made again (see render.quick).
     """
+    from .quick import ledger_signature, quick_rebuild, take_snapshot
+
     root = Path(root).resolve()
     saved = state is None and cache
     if state is None:
         state = BuildState.load(root) if cache else BuildState()
-    state.used, state.known, state.pending = set(), {}, []
     _real.cache_clear()  # a file or folder may have become a link since the last build
     _real_folder.cache_clear()
+    options = (demo, ledger)
+    if changed is not None and out is None:
+        quick = quick_rebuild(state, changed, root, root / "site", options)
+        if quick is not None:
+            return quick
+    snapshot, state.snapshot = not saved, None
+    state.used, state.known, state.pending = set(), {}, []
     progress("check")
     project, compiled, diags = check_project(root, state)
     state.flush()  # the project passed its checks: its rendered documents may go into the cache
@@ -577,6 +619,8 @@ def build_site(
 
         ensure_demo_ledger(project)
     progress("registry")
+    # before the ledger is read: a certificate issued while this build runs makes the next one full
+    signature = ledger_signature(project.root, ledger, demo) if snapshot else None
     log = open_ledger(project, ledger, demo)
     if log is not None:
         registry = read_registry(log)
@@ -596,6 +640,7 @@ def build_site(
     try:
         sink = new_site.put if new_site is not None else None
         documents = search_docs(project, compiled, state.known, eager=new_site is not None)
+        ids = {path: doc.ids for path, doc in compiled.docs.items()} if snapshot else {}
         files: dict[str, bytes | None] = dict(
             render_pages(project, pages, t, demo, state.pages, fingerprints, state.known, sink=sink))
         if new_site is not None:
@@ -630,7 +675,6 @@ def build_site(
         files["sitemap.xml"] = sitemap(project, pages, guide_paths)
         progress("search")
         index_files, state.search = build_index(documents, state.search, target, sink=sink)
-        del documents
         files.update(index_files)
         copies = {url: path for path, url in compiled.links.assets.items()}
         progress("write")
@@ -654,7 +698,10 @@ def build_site(
     state.forget_unused(("skill", "bank", "guide", "roster", "doc", "practice", "qr"))
     if saved:
         state.save(root)
-    return BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
+    result = BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
+    if snapshot:
+        take_snapshot(state, root, target, options, signature, project, compiled, ids, diags, documents, copies, result)
+    return result
 
 
 def _give_back_memory() -> None:

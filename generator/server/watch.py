@@ -40,7 +40,7 @@ SCRIPT = """<script>
 class Watcher:
     """Rebuilds the site on every change and tells every open page what happened."""
 
-    def __init__(self, root: Path, build: Callable[[], Any]) -> None:
+    def __init__(self, root: Path, build: Callable[[set[Path] | None], Any]) -> None:
         self.root = root
         self.build = build
         self.errors: list[str] = []
@@ -51,10 +51,14 @@ class Watcher:
     def paths(self) -> list[Path]:
         return [p for p in (self.root / "content", self.root / "quizzes") if p.exists()]
 
-    def rebuild(self) -> None:
-        """Build once; keep the errors to show if it fails (the old site stays in place)."""
+    def rebuild(self, changed: set[Path] | None = None) -> None:
+        """Build once; keep the errors to show if it fails (the old site stays in place).
+
+        `changed` names the files changed since the last build (None: not known), so that a
+        rebuild after editing text redoes only what shows it.
+        """
         try:
-            self.build()
+            self.build(changed)
         except ProjectError as exc:
             self.errors = [str(d) for d in exc.diagnostics if d.severity == "error"]
         except CadreError as exc:
@@ -73,8 +77,8 @@ class Watcher:
         """Watch until stopped (a daemon thread)."""
         from watchfiles import watch
 
-        for _changes in watch(*self.paths(), stop_event=self._stop, debounce=200, step=50):
-            self.rebuild()
+        for changes in watch(*self.paths(), stop_event=self._stop, debounce=200, step=50):
+            self.rebuild({Path(path) for _, path in changes})
 
     def start(self) -> None:
         threading.Thread(target=self.run, name="cadre-watch", daemon=True).start()
