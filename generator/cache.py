@@ -31,7 +31,7 @@ from .errors import Diagnostic, Diagnostics
 
 T = TypeVar("T")
 CACHE_DIR = ".cadre-cache"
-_FORMAT = 9
+_FORMAT = 10
 
 
 def digest(data: bytes | str) -> bytes:
@@ -66,8 +66,8 @@ class BuildState:
     version: tuple[int, str, str] = field(default_factory=lambda: _version())
     # path -> (mtime_ns, size, inode, digest): the stat decides when a file must be hashed again.
     files: dict[str, tuple[int, int, int, bytes]] = field(default_factory=dict)
-    # (kind, name) -> (key, result, diagnostics it gave)
-    memo: dict[tuple[str, str], tuple[Hashable, Any, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    # (kind, name) -> (key, result, diagnostics it gave); kept in its own file (see `memo`)
+    _memo: dict[tuple[str, str], tuple[Hashable, Any, tuple[Diagnostic, ...]]] | None = field(default=None, repr=False)
     # site path -> (fingerprint, digest of the bytes written)
     pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     # site path -> digest of every output file, and the identity of the folder they are in
@@ -84,6 +84,26 @@ class BuildState:
     pending: list[tuple[tuple[str, str], Hashable, Any]] = field(default_factory=list, repr=False)
     # not saved: what the last build in this process left for a rebuild of edited text (render.quick)
     snapshot: Any = field(default=None, repr=False)
+    # written with the state, and with the snapshot a new process may start from (render.quick)
+    token: bytes = b""
+
+    @property
+    def memo_loaded(self) -> bool:
+        return self._memo is not None
+
+    @property
+    def memo(self) -> dict[tuple[str, str], tuple[Hashable, Any, tuple[Diagnostic, ...]]]:
+        """The remembered results, read from `.cadre-cache/memo.pickle` the first time they are asked for
+        (a rebuild of edited text never asks: it saves reading the largest part of the state)."""
+        if self._memo is None:
+            self._memo = {}
+            if self.root is not None:
+                with contextlib.suppress(Exception):  # a damaged or foreign memo only costs work
+                    with open(self.root / CACHE_DIR / "memo.pickle", "rb") as fh:
+                        version, memo = pickle.load(fh)
+                    if version == self.version and isinstance(memo, dict):
+                        self._memo = memo
+        return self._memo
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -227,35 +247,52 @@ class BuildState:
             return cls(root=root)
         if not isinstance(state, cls) or state.version != _version():
             return cls(root=root)
-        state.used, state.known, state.pending, state.snapshot, state.root = set(), {}, [], None, root
+        state.used, state.known, state.pending, state.snapshot, state._memo, state.root = set(), {}, [], None, None, root
         return state
 
-    def save(self, root: Path) -> None:
-        """Write the state to `root/.cadre-cache` atomically; a cache that cannot be written is skipped."""
+    def save(self, root: Path, sweep: bool = True) -> None:
+        """Write the state to `root/.cadre-cache` atomically; a cache that cannot be written is skipped.
+
+        The remembered results go to their own file, rewritten only if they were read. With `sweep`,
+        object files no entry names any more are removed (a rebuild of edited text does not sweep:
+        it did not ask for the entries it did not need).
+        """
         folder = root / CACHE_DIR
-        tmp = folder / f"state.pickle.tmp-{os.getpid()}"
         try:
             folder.mkdir(exist_ok=True)
             readme = folder / "README"
             if not readme.exists():
                 readme.write_text("cadre's build cache: safe to delete; the next build is then a cold one.\n", "utf-8")
-            self._sweep_objects(folder)
-            kept = (self.used, self.known, self.pending, self.snapshot)
-            self.used, self.known, self.pending, self.snapshot, self.root = set(), {}, [], None, None
+            if sweep:
+                self._sweep_objects(folder)
+            if self._memo is not None:
+                _dump(folder / "memo.pickle", (self.version, self._memo))
+            kept = (self.used, self.known, self.pending, self.snapshot, self._memo)
+            self.used, self.known, self.pending, self.snapshot, self._memo, self.root = set(), {}, [], None, None, None
             try:
-                with open(tmp, "wb") as fh:
-                    pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                _dump(folder / "state.pickle", self)
             finally:
-                (self.used, self.known, self.pending, self.snapshot), self.root = kept, root
-            os.replace(tmp, folder / "state.pickle")
+                (self.used, self.known, self.pending, self.snapshot, self._memo), self.root = kept, root
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
     @staticmethod
     def discard(root: Path) -> None:
         """Forget the saved state (before changing the site in place, so a killed build is redone cold)."""
         with contextlib.suppress(OSError):
             (root / CACHE_DIR / "state.pickle").unlink(missing_ok=True)
+
+
+def _dump(path: Path, value: Any) -> None:
+    """Pickle `value` into `path` atomically (a temporary file renamed into place)."""
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # -- fingerprints of page data -----------------------------------------------------------------------

@@ -13,8 +13,9 @@ from .content.models import UNREAD, Cadre, Guide, Project, Service, Skill
 from .content.pages import discover_skills, load_guide, load_skill
 from .content.roster import find_roster, load_roster
 from .content.services import load_services
-from .errors import Diagnostics
+from .errors import Diagnostic, Diagnostics
 from .quiz.bank import Bank, StoredBank, bank_levels, load_bank
+from .render.parallel import map_all, workers
 from .yamlloc import Pos
 
 T = TypeVar("T")
@@ -44,10 +45,13 @@ def load_project(root: Path | str, diags: Diagnostics | None = None, state: Buil
     prereq_refs: dict[str, tuple[tuple[str, Pos], ...]] = {}
     # Skills whose file could not be read: already reported, so references to them are not.
     unreadable: set[str] = set()
-    for folder, index, bundle in discover_skills(content / "skills"):
-        lessons = sorted(bundle.glob("*.md")) if bundle is not None else []
-        loaded = memo("skill", index, (folder, *memo.files([index, *lessons])), load_skill, folder, index, bundle,
-                      keep=_without_body)
+    found = [(folder, index, bundle, sorted(bundle.glob("*.md")) if bundle is not None else [])
+             for folder, index, bundle in discover_skills(content / "skills")]
+    keys = [(folder, *memo.files([index, *lessons])) for folder, index, _, lessons in found]
+    memo.prefetch("skill", [(index, key, load_skill, (folder, index, bundle))
+                            for (folder, index, bundle, _), key in zip(found, keys, strict=True)])
+    for (folder, index, bundle, _), key in zip(found, keys, strict=True):
+        loaded = memo("skill", index, key, load_skill, folder, index, bundle, keep=_without_body)
         if loaded is None:
             unreadable.add(bundle.name if bundle else index.stem)
             continue
@@ -150,13 +154,16 @@ def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diag
     banks: dict[str, Bank] = {}
     skill_levels = {**dict.fromkeys(unreadable, ()), **{s.id: s.levels for s in skills.values()}}
     if folder.is_dir():
-        for path in sorted(folder.iterdir()):
+        paths = sorted(folder.iterdir())
+        keys = {path: (*memo.files([path]), skill_levels.get(path.stem), path.stem in skill_levels, levels_key)
+                for path in paths if path.suffix == ".yaml" and not path.name.startswith(".")}
+        memo.prefetch("bank", [(path, key, load_bank, (path, skill_levels, level_ids)) for path, key in keys.items()])
+        for path in paths:
             if path.suffix == ".yml" or (path.suffix == ".yaml" and path.name.startswith(".")):
                 diags.warning(path, 0, 0, "ignored: a bank is named <skill-id>.yaml")
             if path.suffix != ".yaml" or path.name.startswith("."):
                 continue
-            key = (*memo.files([path]), skill_levels.get(path.stem), path.stem in skill_levels, levels_key)
-            bank = memo("bank", path, key, load_bank, path, skill_levels, level_ids, keep=_stored_bank)
+            bank = memo("bank", path, keys[path], load_bank, path, skill_levels, level_ids, keep=_stored_bank)
             if isinstance(bank, StoredBank) and bank.reload is None:
                 bank.reload = functools.partial(load_bank, path, skill_levels, level_ids, Diagnostics(diags.root))
             if bank is not None and bank.skill in skills:
@@ -174,18 +181,67 @@ def load_banks(folder: Path, skills: dict[str, Skill], level_ids: set[int], diag
     return banks
 
 
+# Files are read on every core from this many on (a pool costs more than it saves below).
+PARALLEL_FILES = 400
+# What the pool's workers read: (loader, its arguments) — set before they are forked.
+_LOADS: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+_ROOT = Path()
+
+
+def _load_span(span: tuple[int, int]) -> list[tuple[Any, list[Diagnostic]]]:
+    """Run the loaders [start, end) of _LOADS; return each result with what it reported."""
+    out = []
+    for load, args in _LOADS[span[0] : span[1]]:
+        diags = Diagnostics(_ROOT)
+        out.append((load(*args, diags), diags.items))
+    return out
+
+
 class _Memo:
     """Calls a loader, or reuses its result from the build state when its files are unchanged."""
 
     def __init__(self, state: BuildState | None, diags: Diagnostics) -> None:
         self.state, self.diags = state, diags
+        self.ready: dict[tuple[str, str], tuple[Any, list[Diagnostic]]] = {}
 
     def files(self, paths: list[Path]) -> tuple[Any, ...]:
         return self.state.files_key(paths) if self.state is not None else ()
 
+    def prefetch(self, kind: str, calls: list[tuple[Path, tuple[Any, ...], Callable[..., Any], tuple[Any, ...]]]) -> None:
+        """Run on every core, ahead of time, the loaders (path, key, load, args) whose result the
+        state does not have; __call__ then hands over their results and reports what they found,
+        in the order it is called, so that the diagnostics are those of loading one by one."""
+        memo = self.state.memo if self.state is not None else {}
+        todo = []
+        for path, key, load, args in calls:
+            hit = memo.get((kind, str(path)))
+            if hit is None or hit[0] != key:
+                todo.append(((kind, str(path)), load, args))
+        if len(todo) < PARALLEL_FILES or workers() < 2:
+            return
+        global _LOADS, _ROOT
+        _LOADS, _ROOT = [(load, args) for _, load, args in todo], self.diags.root
+        try:
+            size = 50
+            spans = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+            results = [r for part in map_all(_load_span, spans, threshold=1) for r in part]
+        finally:
+            _LOADS = []
+        for (slot, _, _), result in zip(todo, results, strict=True):
+            self.ready[slot] = result
+
     def __call__(self, kind: str, path: Path, key: tuple[Any, ...], load: Callable[..., T], *args: Any,
                  keep: Callable[[T], T] | None = None) -> T:
         """Return load(*args, diags)."""
+        ready = self.ready.pop((kind, str(path)), None)
+        if ready is not None:
+            result, found = ready
+
+            def load_ready(*_: Any) -> T:
+                self.diags.items.extend(found)
+                return result  # type: ignore[no-any-return]
+
+            load = load_ready
         if self.state is None:
             return load(*args, self.diags)
         return self.state.memo_call(kind, str(path), key, self.diags, lambda: load(*args, self.diags), keep)

@@ -362,3 +362,70 @@ def test_a_certificate_issued_meanwhile_makes_the_rebuild_full(
     skill.write_text(skill.read_text("utf-8") + "\n账本变了。\n", "utf-8")
     calls.build(root, state=state, demo=True, changed={skill})
     assert calls.n == 1
+
+
+def test_a_new_process_rebuilds_edited_text_from_the_saved_snapshot(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cadre build` after editing text: the files' stat says what changed; the snapshot saved with the
+    state is enough to redo just those pages (the remembered results are not even read)."""
+    root = project
+    assert (root / CACHE_DIR / "snapshot.pickle").is_file()
+    calls = _Calls(monkeypatch)
+    read: list[str] = []
+    real_open = open
+
+    def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    # Nothing changed: nothing is checked, rendered or written.
+    before = stamps(root / "site")
+    calls.build(root)
+    assert calls.n == 0
+    assert stamps(root / "site") == before
+    skill = skill_file(root, "household-visits")
+    skill.write_text(skill.read_text("utf-8") + "\n新进程里改的一句。\n", "utf-8")
+    monkeypatch.setattr("builtins.open", spy)
+    result = calls.build(root)
+    monkeypatch.undo()
+    assert calls.n == 0
+    assert not [name for name in read if name.endswith("memo.pickle")]
+    after = stamps(root / "site")
+    written = sorted(name for name in after if after[name] != before[name])
+    assert "skills/household-visits/index.html" in written
+    assert all(name == "skills/household-visits/index.html" or name.startswith("search/index/") for name in written)
+    assert_same_as_cold(root, tmp_path, result)
+    # And again from the snapshot that rebuild saved.
+    calls = _Calls(monkeypatch)
+    skill.write_text(skill.read_text("utf-8") + "\n再改一句。\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root))
+    assert calls.n == 0
+
+
+def test_a_new_process_takes_the_full_path_when_files_come_or_go_or_the_snapshot_is_bad(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project
+    calls = _Calls(monkeypatch)
+    skill = skill_file(root, "household-visits")
+    extra = skill.parent / "new-notes.md"
+    extra.write_text("---\ntitle: 新笔记\ncategory: mass-work\n---\n\n新的技能。\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root))
+    assert calls.n == 1
+    extra.unlink()
+    assert_same_as_cold(root, tmp_path, calls.build(root))
+    assert calls.n == 2
+    (root / CACHE_DIR / "snapshot.pickle").write_bytes(b"damaged")
+    skill.write_text(skill.read_text("utf-8") + "\n快照坏了。\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root))
+    assert calls.n == 3
+    # A snapshot from another build of the project (another token) is not used either.
+    saved = (root / CACHE_DIR / "snapshot.pickle").read_bytes()
+    skill.write_text(skill.read_text("utf-8") + "\n再来。\n", "utf-8")
+    calls.build(root)
+    assert calls.n == 3
+    (root / CACHE_DIR / "snapshot.pickle").write_bytes(saved)
+    skill.write_text(skill.read_text("utf-8") + "\n旧快照。\n", "utf-8")
+    assert_same_as_cold(root, tmp_path, calls.build(root))
+    assert calls.n == 4

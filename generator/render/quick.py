@@ -13,15 +13,17 @@ incremental path in site.build_site; both give the same site, byte for byte, as 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import pickle
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cache import BuildState
-from ..content.models import Guide, Project
+from ..cache import CACHE_DIR, BuildState, _dump, digest
+from ..content.models import Project
 from ..content.pages import load_guide, load_skill
 from ..errors import Diagnostic, Diagnostics
 from ..i18n import Translator
@@ -40,29 +42,95 @@ from .site import (
     guide_page,
     render_pages,
     required_labels,
-    search_entries,
     skill_pages,
 )
 
 
+class Lazy(dict[Any, Any]):
+    """A dict whose values may stay pickled (bytes) until asked for: a new process reading a snapshot
+    unpickles only the skills it renders, not all ten thousand."""
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, bytes):
+            value = pickle.loads(value)
+            super().__setitem__(key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            return default
+        return self[key]
+
+    def values(self) -> Any:
+        return [self[key] for key in self]
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = {k: v if isinstance(v, bytes) else pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in dict.items(self)}
+        return (Lazy, (packed,))
+
+
 @dataclass
 class Snapshot:
-    """What a successful build leaves in the in-memory state for the next one to redo only edited text."""
+    """What a successful build leaves for the next one to redo only edited text: in memory for
+    `serve --watch`, and in `.cadre-cache/snapshot.pickle` for the next `cadre build`."""
 
     root: Path
     target: Path
     options: tuple[bool, str | None]  # demo, ledger
     ledger: tuple[Any, ...] | None  # what the ledger's files looked like (None: not a file)
-    project: Project
-    compiled: Compiled  # its documents are not kept: `ids` says what each defines
-    ids: dict[Path, frozenset[str]]
+    project: Project  # without banks; its skills a Lazy dict
+    links: Links  # what links may point to (pages, bundles, the content folder)
+    links_key: bytes
+    practice: dict[str, int]
+    practice_json: dict[str, str]
+    found_by: dict[Path, Found]  # in document order
+    ids: dict[Path, frozenset[str]]  # what each document defines (on disk: only those anchors point at)
+    ids_complete: bool
     owners: dict[Path, tuple[str, str]]  # document source -> ("skill", id) or ("guide", slug)
+    loaded: Lazy  # ("skill", id) or ("guide", slug) -> what the cache kept of loading it, and its findings
     before: list[Diagnostic]  # the project's diagnostics before the documents' ...
     after: list[Diagnostic]  # ... and after them (practice pages, closing warnings)
     documents: list[SearchDoc]
     position: dict[Path, int]  # document source -> its place in `documents`
     copies: dict[str, Path]
     result: BuildResult
+    scan: dict[str, tuple[int, int, int]] | None = None  # every input file's stat, for a new process
+    token: bytes = b""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Paths are slow to unpickle: the tables keyed by them are kept as strings.
+        data = dict(self.__dict__)
+        targets = {ref.target for anchors, _, _ in self.found_by.values() for ref in anchors}
+        data["ids"] = {str(p): v for p, v in self.ids.items() if p in targets}
+        data["ids_complete"] = False
+        data["links"] = (str(self.links.content), {str(k): v for k, v in self.links.pages.items()},
+                         {str(k): v for k, v in self.links.bundles.items()})
+        data["found_by"] = [(str(p), f) if any(f) else str(p) for p, f in self.found_by.items()]
+        data["owners"] = {str(p): v for p, v in self.owners.items()}
+        data["position"] = None  # document order: the owners' order
+        data["documents"] = [(d.url, d.title, d.key or _digest_text(d)) for d in self.documents]
+        data["copies"] = {k: str(v) for k, v in self.copies.items()}
+        return data
+
+    def __setstate__(self, data: dict[str, Any]) -> None:
+        content, pages, bundles = data["links"]
+        data["links"] = Links(Path(content), {Path(k): v for k, v in pages.items()}, {Path(k): v for k, v in bundles.items()})
+        data["found_by"] = {Path(e) if isinstance(e, str) else Path(e[0]): ([], {}, []) if isinstance(e, str) else e[1]
+                            for e in data["found_by"]}
+        data["ids"] = {Path(k): v for k, v in data["ids"].items()}
+        data["owners"] = {Path(k): v for k, v in data["owners"].items()}
+        data["position"] = {path: i for i, path in enumerate(data["owners"])}
+        data["documents"] = [SearchDoc(url, title, "", key) for url, title, key in data["documents"]]
+        data["copies"] = {k: Path(v) for k, v in data["copies"].items()}
+        self.__dict__.update(data)
+
+
+def _digest_text(doc: SearchDoc) -> bytes:
+    return digest(doc.body())
 
 
 def ledger_signature(root: Path, ledger: str | None, demo: bool) -> tuple[Any, ...] | None:
@@ -81,38 +149,100 @@ def ledger_signature(root: Path, ledger: str | None, demo: bool) -> tuple[Any, .
     return tuple(seen)
 
 
+def scan(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Return the stat of every file under content/ and quizzes/: what a new process compares to find
+    what changed since the last build (taken before that build read anything)."""
+    found: dict[str, tuple[int, int, int]] = {}
+
+    def walk(folder: str) -> None:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                else:
+                    with contextlib.suppress(OSError):
+                        st = entry.stat()
+                        found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    for name in ("content", "quizzes"):
+        walk(str(root / name))
+    return found
+
+
+def changed_since(snap: Snapshot, now: dict[str, tuple[int, int, int]]) -> set[Path] | None:
+    """Return the files changed since the snapshot's build; None if files were added or removed."""
+    if snap.scan is None or now.keys() != snap.scan.keys():
+        return None
+    old = snap.scan
+    return {Path(path) for path, stat in now.items() if old[path] != stat}
+
+
 def take_snapshot(state: BuildState, root: Path, target: Path, options: tuple[bool, str | None],
                   ledger: tuple[Any, ...] | None, project: Project, compiled: Compiled, ids: dict[Path, frozenset[str]],
-                  diags: Diagnostics, documents: list[SearchDoc], copies: dict[str, Path], result: BuildResult) -> None:
+                  diags: Diagnostics, documents: list[SearchDoc], copies: dict[str, Path], result: BuildResult,
+                  files: dict[str, tuple[int, int, int]] | None) -> Snapshot:
     found = sum(len(f[2]) for f in compiled.found_by.values())
     start = compiled.diags_after - found
     owners: dict[Path, tuple[str, str]] = {}
+    loaded = Lazy()
     for skill in project.skills.values():
         owners[_real(skill.source)] = ("skill", skill.id)
         for lesson in skill.lessons:
             owners[_real(lesson.source)] = ("skill", skill.id)
+        hit = state.memo.get(("skill", str(skill.source)))
+        if hit is not None:
+            loaded[("skill", skill.id)] = (hit[1], hit[2])
     for guide in project.guides.values():
         owners[_real(guide.source)] = ("guide", guide.slug)
-    compiled = dataclasses.replace(compiled, docs={})
-    state.snapshot = Snapshot(
-        root, target, options, ledger, project, compiled, ids, owners, diags.items[:start],
-        diags.items[compiled.diags_after:], documents,
-        {entry[0]: i for i, entry in enumerate(search_entries(project))}, copies, result,
+        hit = state.memo.get(("guide", str(guide.source)))
+        if hit is not None:
+            loaded[("guide", guide.slug)] = (hit[1], hit[2])
+    # Pages show the skills' front matter, never their text (the documents stand for that).
+    skills = Lazy({sid: _without_body((skill,))[0] for sid, skill in project.skills.items()})
+    light = dataclasses.replace(project, skills=skills, guides={g: _without_body(v) for g, v in project.guides.items()},
+                                banks={})
+    links = compiled.links
+    return Snapshot(
+        root, target, options, ledger, light, Links(links.content, links.pages, links.bundles), compiled.links_key,
+        compiled.practice, compiled.practice_json, compiled.found_by, ids, True, owners, loaded,
+        diags.items[:start], diags.items[compiled.diags_after:], documents,
+        {path: i for i, path in enumerate(owners)}, copies, result, files,
     )
 
 
+def save_snapshot(snap: Snapshot, root: Path) -> None:
+    """Write the snapshot beside the state (same token); a snapshot that cannot be written is skipped."""
+    with contextlib.suppress(OSError):
+        _dump(root / CACHE_DIR / "snapshot.pickle", snap)
+
+
+def load_snapshot(root: Path, token: bytes) -> Snapshot | None:
+    """Return the snapshot the saved state was written with, or None."""
+    try:
+        with open(root / CACHE_DIR / "snapshot.pickle", "rb") as fh:
+            snap = pickle.load(fh)
+    except Exception:  # missing, damaged or foreign: the full path runs
+        return None
+    return snap if isinstance(snap, Snapshot) and token and snap.token == token else None
+
+
 def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, target: Path,
-                  options: tuple[bool, str | None]) -> BuildResult | None:
+                  options: tuple[bool, str | None], saved: bool = False) -> BuildResult | None:
     """Rebuild after `changed` (every file changed since the last build) if only Markdown text
-    changed; return None, having changed nothing, when the full path must run instead."""
+    changed; return None, having changed nothing, when the full path must run instead. With
+    `saved`, the state saved in the project is forgotten before the site changes (a build killed
+    while writing is then followed by a cold one)."""
     snap = state.snapshot
-    if snap is None or not changed or (snap.root, snap.target, snap.options) != (root, target, options):
+    if snap is None or (snap.root, snap.target, snap.options) != (root, target, options):
         return None
     if snap.ledger is None or ledger_signature(root, options[1], options[0]) != snap.ledger:
         return None
     if state.out is None or state.out != _identity(target):
         return None
-    project, compiled = snap.project, snap.compiled
+    if not changed:
+        nothing: BuildResult = snap.result
+        return nothing
+    project, links = snap.project, snap.links
     edited: dict[Path, tuple[str, int]] = {}  # document -> its new text and where the text starts
     owners = set()
     for path in changed:
@@ -122,7 +252,7 @@ def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, targ
         owners.add(snap.owners[real])
         edited[real] = ("", 0)
     for kind, name in sorted(owners):
-        texts = _reload(state, project, kind, name)
+        texts = _reload(snap, kind, name)
         if texts is None:
             return None
         for real in edited:
@@ -130,15 +260,16 @@ def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, targ
                 edited[real] = texts[real]
     if any(line == 0 for _, line in edited.values()):
         return None
-    links = compiled.links
     jobs: list[Job] = [(real, text, line, links.pages[real]) for real, (text, line) in sorted(edited.items())]
     scratch = Diagnostics(root)
     results = render_all(jobs, links, scratch, project.site.unsafe_html)
-    found_by: dict[Path, Found] = dict(compiled.found_by)
+    found_by: dict[Path, Found] = dict(snap.found_by)
     ids = dict(snap.ids)
     for job, (rendered, anchors, assets, found) in zip(jobs, results, strict=True):
         if any(d.severity == "error" for d in found) or set(assets) != set(found_by[job[0]][1]):
             return None  # the full path reports the errors; new pictures change what is copied
+        if not snap.ids_complete and any(ref.target in links.pages and ref.target not in ids for ref in anchors):
+            return None  # an anchor into a page whose ids were not kept
         found_by[job[0]] = (anchors, assets, found)
         ids[job[0]] = rendered.ids
     check = Links(links.content, links.pages, links.bundles)
@@ -153,13 +284,13 @@ def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, targ
     t = Translator(project.site.locale)
     pages = []
     labels = required_labels(project, t)
-    view = dataclasses.replace(compiled, docs=_Docs(rendered_by))
+    view = Compiled(_Docs(rendered_by), links, snap.practice, snap.practice_json)
     wanted = {links.pages[real] for real in rendered_by}
     for kind, name in sorted(owners):
         if kind == "skill":
             made = skill_pages(project, view, project.skills[name], labels, t)
         else:
-            made = [guide_page(view, _guide(project, name), t)]
+            made = [guide_page(view, project.guides[name], t)]
         pages += [page for page in made if page.path in wanted]
     fingerprints: dict[str, tuple[bytes, bytes]] = {}
     files: dict[str, bytes | None] = {rel: None for rel in state.outputs if rel not in snap.copies}
@@ -168,23 +299,29 @@ def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, targ
     for real, rendered in rendered_by.items():
         i = snap.position[real]
         old = documents[i]
-        head = search_entries_head(project, snap.owners[real], real)
-        documents[i] = SearchDoc(old.url, old.title, head + rendered.text)
+        text = _head(project, snap.owners[real], real) + rendered.text
+        documents[i] = SearchDoc(old.url, old.title, text, digest(text))
     index_files, state.search = build_index(documents, state.search, target)
     files.update(index_files)
-    for job in jobs:
-        key = (compiled.links_key, job[2], job[3], state.file_digest(job[0]))
-        state.memo[("doc", str(job[0]))] = (key, (ids[job[0]], *found_by[job[0]]), ())
-        state.store("doc", str(job[0]), key, rendered_by[job[0]])
-    state.flush()
+    if state.memo_loaded:  # in memory (serve --watch): the next full build reuses these documents
+        for job in jobs:
+            key = (snap.links_key, job[2], job[3], state.file_digest(job[0]))
+            state.memo[("doc", str(job[0]))] = (key, (ids[job[0]], *found_by[job[0]]), ())
+            state.store("doc", str(job[0]), key, rendered_by[job[0]])
+        state.flush()
+    if saved:
+        BuildState.discard(root)
     state.outputs = update_site(target, files, snap.copies, state.outputs, state)
     state.pages.update(fingerprints)
 
     diags = Diagnostics(root)
     diags.items = [*snap.before, *(d for _, _, each in found_by.values() for d in each), *snap.after]
     result: BuildResult = dataclasses.replace(snap.result, warnings=tuple(diags.warnings))
-    snap.compiled = dataclasses.replace(compiled, found_by=found_by)
-    snap.ids, snap.documents, snap.result = ids, documents, result
+    snap.found_by, snap.ids, snap.result = found_by, ids, result
+    for real in rendered_by:
+        old = documents[snap.position[real]]
+        documents[snap.position[real]] = SearchDoc(old.url, old.title, "", old.key)
+    snap.documents = documents
     snap.ledger = ledger_signature(root, options[1], options[0])
     state.snapshot = snap
     return result
@@ -197,35 +334,31 @@ class _Docs(dict[Path, Any]):
         return None
 
 
-def _reload(state: BuildState, project: Project, kind: str, name: str) -> dict[Path, tuple[str, int]] | None:
+def _reload(snap: Snapshot, kind: str, name: str) -> dict[Path, tuple[str, int]] | None:
     """Read a skill or guide again; return the text of each of its documents if its front matter,
-    lessons and findings are what the last build remembered, else None."""
+    lessons and findings are what the last build kept, else None."""
+    project = snap.project
+    kept = snap.loaded.get((kind, name))
+    if kept is None:
+        return None
     scratch = Diagnostics(project.root)
     if kind == "skill":
         skill = project.skills[name]
-        index, bundle = skill.source, skill.bundle
-        folder = (bundle or index).parent.name
-        loaded = load_skill(folder, index, bundle, scratch)
-        hit = state.memo.get(("skill", str(index)))
-        if loaded is None or hit is None or _without_body(loaded) != hit[1] or tuple(scratch.items) != tuple(hit[2]):
+        loaded = load_skill((skill.bundle or skill.source).parent.name, skill.source, skill.bundle, scratch)
+        if loaded is None or _without_body(loaded) != kept[0] or tuple(scratch.items) != tuple(kept[1]):
             return None
         new = loaded[0]
         texts = {_real(new.source): (new.body, new.body_line)}
         texts.update({_real(lsn.source): (lsn.body, lsn.body_line) for lsn in new.lessons})
         return texts
-    guide = _guide(project, name)
-    loaded_guide = load_guide(guide.source, scratch)
-    hit = state.memo.get(("guide", str(guide.source)))
-    if loaded_guide is None or hit is None or _without_body(loaded_guide) != hit[1] or tuple(scratch.items) != tuple(hit[2]):
+    guide = load_guide(project.guides[name].source, scratch)
+    if guide is None or _without_body(guide) != kept[0] or tuple(scratch.items) != tuple(kept[1]):
         return None
-    return {_real(loaded_guide.source): (loaded_guide.body, loaded_guide.body_line)}
+    return {_real(guide.source): (guide.body, guide.body_line)}
 
 
-def _guide(project: Project, slug: str) -> Guide:
-    return project.guides[slug]
-
-
-def search_entries_head(project: Project, owner: tuple[str, str], real: Path) -> str:
+def _head(project: Project, owner: tuple[str, str], real: Path) -> str:
+    """The text search indexes before a document's own (see site.search_entries)."""
     kind, name = owner
     if kind == "guide":
         return f"{project.guides[name].summary}\n"

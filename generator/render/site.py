@@ -582,20 +582,30 @@ def build_site(
     in-memory `state`: when they are only the Markdown text of skills, lessons or guides, just
     their pages and search entries are made again (see render.quick).
     """
-    from .quick import ledger_signature, quick_rebuild, take_snapshot
+    from . import quick as q
 
     root = Path(root).resolve()
     saved = state is None and cache
+    kept = saved or state is not None  # a state that outlives this build: it may start from a snapshot
     if state is None:
         state = BuildState.load(root) if cache else BuildState()
     _real.cache_clear()  # a file or folder may have become a link since the last build
     _real_folder.cache_clear()
     options = (demo, ledger)
+    scan = None
+    if saved and out is None and changed is None:
+        # A new process: what changed since the last build is what the files' stat says.
+        scan = q.scan(root)
+        state.snapshot = q.load_snapshot(root, state.token)
+        if state.snapshot is not None:
+            changed = q.changed_since(state.snapshot, scan)
     if changed is not None and out is None:
-        quick = quick_rebuild(state, changed, root, root / "site", options)
+        quick = q.quick_rebuild(state, changed, root, root / "site", options, saved)
         if quick is not None:
+            if saved:
+                _save(state, root, scan, sweep=False)
             return quick
-    snapshot, state.snapshot = not saved, None
+    state.snapshot = None
     state.used, state.known, state.pending = set(), {}, []
     progress("check")
     project, compiled, diags = check_project(root, state)
@@ -620,7 +630,7 @@ def build_site(
         ensure_demo_ledger(project)
     progress("registry")
     # before the ledger is read: a certificate issued while this build runs makes the next one full
-    signature = ledger_signature(project.root, ledger, demo) if snapshot else None
+    signature = q.ledger_signature(project.root, ledger, demo)
     log = open_ledger(project, ledger, demo)
     if log is not None:
         registry = read_registry(log)
@@ -640,7 +650,7 @@ def build_site(
     try:
         sink = new_site.put if new_site is not None else None
         documents = search_docs(project, compiled, state.known, eager=new_site is not None)
-        ids = {path: doc.ids for path, doc in compiled.docs.items()} if snapshot else {}
+        ids = {path: doc.ids for path, doc in compiled.docs.items()}
         files: dict[str, bytes | None] = dict(
             render_pages(project, pages, t, demo, state.pages, fingerprints, state.known, sink=sink))
         if new_site is not None:
@@ -696,12 +706,26 @@ def build_site(
     state.out = _identity(target)
     state.pages = fingerprints
     state.forget_unused(("skill", "bank", "guide", "roster", "doc", "practice", "qr"))
-    if saved:
-        state.save(root)
     result = BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
-    if snapshot:
-        take_snapshot(state, root, target, options, signature, project, compiled, ids, diags, documents, copies, result)
+    if out is None and kept:
+        state.snapshot = q.take_snapshot(state, root, target, options, signature, project, compiled, ids, diags,
+                                         documents, copies, result, scan)
+    if saved:
+        _save(state, root, scan)
     return result
+
+
+def _save(state: BuildState, root: Path, scan: dict[str, tuple[int, int, int]] | None, sweep: bool = True) -> None:
+    """Save the state and the snapshot a new process may start from, under one new token."""
+    from . import quick as q
+
+    state.token = os.urandom(16)
+    snap = state.snapshot
+    if snap is not None and scan is not None:
+        snap.scan, snap.token = scan, state.token
+        q.save_snapshot(snap, root)
+    state.save(root, sweep=sweep)
+    state.snapshot = None
 
 
 def _give_back_memory() -> None:
