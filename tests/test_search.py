@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
+from array import array
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.render.search import SearchDoc, build_index, shard_of, terms
+from generator.render import search
+from generator.render.search import SearchDoc, build_index, doc_postings, shard_count, shard_of, shard_table, terms
 from generator.render.site import build_site
 
 from .conftest import MakeProject
@@ -59,6 +67,120 @@ def test_patched_index_equals_a_fresh_one(tmp_path: Path) -> None:
         assert (data if data is not None else first[path]) == fresh[path], path
     again, _ = build_index(edited, build_index(edited)[1], tmp_path)
     assert all(data is None for data in again.values())
+
+
+# ---------------------------------------------------------------- the index against a plain reference
+# The index is built with tricks (regexes counted in C, numpy over whole chunks, JSON written by hand);
+# these reference functions say the same thing the plain way, and the tests hold the tricks to them.
+
+
+def reference_terms(text: str) -> Counter[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    found: Counter[str] = Counter()
+    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text):
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    found.update(w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 1 or w.isdigit())
+    return found
+
+
+def reference_postings(doc_id: int, title: str, text: str) -> dict[str, str]:
+    in_title = reference_terms(title)
+    found = reference_terms(title + "\n" + text)
+    return {term: f"{doc_id:x}.{count}{'t' if term in in_title else ''}" for term, count in found.items()}
+
+
+def script(name: str, *args: object) -> bytes:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for a in args)
+    return f"cadreSearch.{name}({body});\n".encode()
+
+
+def reference_index(docs: list[SearchDoc]) -> tuple[dict[str, bytes], list[bytes]]:
+    """Every file of a full index, and the shards each document is in, one document and term at a time."""
+    n = shard_count(len(docs))
+    shards: list[dict[str, str]] = [{} for _ in range(n)]
+    doc_shards = []
+    for doc_id, doc in enumerate(docs):
+        mine = set()
+        for term, posting in reference_postings(doc_id, doc.title, doc.body()).items():
+            k = shard_of(term, n)
+            mine.add(k)
+            shards[k][term] = f"{shards[k][term]},{posting}" if term in shards[k] else posting
+        doc_shards.append(array("H", sorted(mine)).tobytes())
+    files = {"search/index/meta.js": script("meta", {"shards": n, "docs": len(docs)})}
+    files.update({f"search/index/s{k}.js": script("shard", k, part) for k, part in enumerate(shards)})
+    files.update({f"search/index/d{i:x}.js": script("doc", i, [d.url, d.title, d.body()[:30_000]]) for i, d in enumerate(docs)})
+    return files, doc_shards
+
+
+# Characters where the rules have edges: the ends of the three Chinese ranges and their neighbours,
+# compatibility ideographs (NFKC turns them into unified ones), full-width letters and digits,
+# characters NFKC expands (ﬁ, ①, Ⅻ, ㍿ into four Chinese characters, ²), İ (lower case adds a
+# combining dot), a character beyond the BMP, a Chinese one beyond it, line breaks and punctuation.
+EDGES = ("\u33ff\u3400\u4dbf\u4dc0\u4dff\u4e00\u9fff\ua000\uf8ff\uf900\ufaff\ufb00\uf91f"
+         "ＡｂＺ０９ﬁ①Ⅻ㍿²İ\U0001f600\U00020000\n\u3000 ,.-，。、\"\\\t")
+CHARS = st.one_of(st.sampled_from(EDGES), st.sampled_from("调解纠纷香菇种植防汛低保医保调查了解"),
+                  st.sampled_from("abcXYZ0123456789"), st.characters(codec="utf-8"))
+TEXT = st.text(CHARS, max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_terms_match_the_reference(text: str) -> None:
+    assert terms(text) == reference_terms(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 5000), TEXT, TEXT)
+def test_doc_postings_match_the_reference(doc_id: int, title: str, text: str) -> None:
+    assert doc_postings(doc_id, title, text) == reference_postings(doc_id, title, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT), max_size=14))
+def test_full_index_matches_the_reference(pages: list[tuple[str, str]]) -> None:
+    docs = [SearchDoc(f"skills/s{i}/", title, text) for i, (title, text) in enumerate(pages)]
+    files, index = build_index(docs)
+    expected, doc_shards = reference_index(docs)
+    assert files == expected
+    assert index.shards == doc_shards
+
+
+def test_full_index_on_every_core_matches_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's workers (forked, one chunk each) give the same files as indexing in one process."""
+    monkeypatch.setattr(search, "PARALLEL_DOCS", 2)
+    words = ["调解纠纷", "香菇种植", "防汛转移", "Excel 表格", "ＡＢＣ 12119", "㍿", "①号"]
+    docs = [SearchDoc(f"skills/s{i}/", f"技能{i} {words[i % 7]}", " ".join(words[(i * k) % 7] for k in range(i % 9)))
+            for i in range(45)]
+    files, index = build_index(docs)
+    expected, doc_shards = reference_index(docs)
+    assert files == expected
+    assert index.shards == doc_shards
+
+
+def test_full_index_with_counts_of_every_size() -> None:
+    """Terms written thousands of times, and many different counts in one chunk, keep their counts."""
+    docs = [SearchDoc(f"skills/s{i}/", f"技能{i}", "调解" * (i * 997) + " excel" * (i * i) + "".join(f" w{j}" * j for j in range(i)))
+            for i in range(12)]
+    files, index = build_index(docs)
+    expected, doc_shards = reference_index(docs)
+    assert files == expected
+    assert index.shards == doc_shards
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.one_of(st.text(st.sampled_from("调解纠纷香菇\u3400\ufaff"), min_size=2, max_size=2),
+                                 st.text(st.sampled_from("ab09z"), min_size=1, max_size=6)),
+                       st.lists(st.tuples(st.integers(0, 99999), st.integers(1, 999), st.booleans()), min_size=1, max_size=4)
+                       .map(lambda ps: ",".join(f"{d:x}.{c}{'t' if t else ''}" for d, c, t in ps))),
+       st.integers(0, 3000))
+def test_shard_files_are_the_json_of_their_terms(part: dict[str, str], k: int) -> None:
+    assert search._shard_file(k, part) == script("shard", k, part)
+
+
+def test_shard_table_remembers_shard_of() -> None:
+    table = shard_table(97)
+    assert [table[t] for t in ("调解", "香菇", "e", "12119", "调解")] == [shard_of(t, 97) for t in ("调解", "香菇", "e", "12119", "调解")]
+    assert shard_table(97) is table and shard_table(13) is not table and shard_table(13)["调解"] == shard_of("调解", 13)
 
 
 def results(browser: Any, site: Path, query: str) -> list[str]:  # noqa: F811
