@@ -46,8 +46,11 @@ def test_index_files_are_scripts() -> None:
     assert set(files) == {"search/index/meta.js", "search/index/s0.js", "search/index/d0.js", "search/index/d1.js"}
 
 
-def test_patched_index_equals_a_fresh_one(tmp_path: Path) -> None:
-    """Re-indexing only the changed documents gives the same files as indexing everything again."""
+@pytest.mark.parametrize("told", ["nothing", "the old texts", "wrong old texts"])
+def test_patched_index_equals_a_fresh_one(tmp_path: Path, told: str) -> None:
+    """Re-indexing only the changed documents gives the same files as indexing everything again,
+    whether the patch is told the texts indexed last time (then only differing terms are touched),
+    is not, or is told texts that are not those (their digest is checked: the slow way is taken)."""
     words = ["调解纠纷", "香菇种植", "防汛转移", "低保申请", "医保缴费", "垃圾分类", "森林防火", "Excel 表格"]
     docs = [SearchDoc(f"skills/s{i}/", f"技能{i} {words[i % 8]}", " ".join(words[(i * 3 + k) % 8] for k in range(5)))
             for i in range(40)]
@@ -58,7 +61,10 @@ def test_patched_index_equals_a_fresh_one(tmp_path: Path) -> None:
     edited = list(docs)
     edited[3] = SearchDoc("skills/s3/", "技能3 新标题", "全新的正文 调解 only")
     edited[17] = SearchDoc("skills/s17/", docs[17].title, docs[17].text + " 森林防火 加一句")
-    patched, _ = build_index(edited, index, tmp_path)
+    before = {3: docs[3].body(), 17: docs[17].body()} if told == "the old texts" else None
+    if told == "wrong old texts":
+        before = {3: "别的", 17: docs[17].body() + "改过"}
+    patched, _ = build_index(edited, index, tmp_path, previous_texts=before)
     fresh, _ = build_index(edited)
     assert set(patched) == set(fresh)
     written = {path for path, data in patched.items() if data is not None}
@@ -234,3 +240,22 @@ def test_results_show_highlighted_snippets(browser: Any, make_project: MakeProje
 def test_reference_queries(browser: Any, reference_site: Path, query: str, expected: str) -> None:  # noqa: F811
     found = results(browser, reference_site, query)
     assert expected in found[:3], found[:5]
+
+
+def test_a_patch_told_the_old_text_rewrites_only_shards_whose_postings_changed(tmp_path: Path) -> None:
+    body = "".join(f"第{i}段讲调解纠纷、香菇种植、防汛转移和低保申请的做法。" for i in range(60))
+    docs = [SearchDoc(f"skills/s{i}/", f"技能{i}", body + f"编号{i}") for i in range(60)]
+    first, index = build_index(docs)
+    for name, data in first.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data or b"")
+    edited = list(docs)
+    edited[5] = SearchDoc("skills/s5/", "技能5", docs[5].body() + "新加一句森林防火。")
+
+    def shards_written(previous_texts: dict[int, str] | None) -> set[str]:
+        files, _ = build_index(edited, index, tmp_path, previous_texts=previous_texts)
+        return {p for p, data in files.items() if data is not None and "/s" in p}
+
+    slow, quick = shards_written(None), shards_written({5: docs[5].body()})
+    assert quick and quick < slow
+    assert len(quick) <= 12  # the new sentence's few bigrams, and counts that changed

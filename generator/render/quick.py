@@ -296,19 +296,24 @@ def quick_rebuild(state: BuildState, changed: Collection[Path], root: Path, targ
     files: dict[str, bytes | None] = {rel: None for rel in state.outputs if rel not in snap.copies}
     files.update(render_pages(project, pages, t, options[0], state.pages, fingerprints, state.known))
     documents = list(snap.documents)
+    indexed = {}  # what each edited document was indexed with last time, if the cache still has it
+    for real in rendered_by:
+        before = _stored_text(state, real)
+        if before is not None:
+            indexed[snap.position[real]] = _head(project, snap.owners[real], real) + before
     for real, rendered in rendered_by.items():
         i = snap.position[real]
         old = documents[i]
         text = _head(project, snap.owners[real], real) + rendered.text
         documents[i] = SearchDoc(old.url, old.title, text, digest(text))
-    index_files, state.search = build_index(documents, state.search, target)
+    index_files, state.search = build_index(documents, state.search, target, previous_texts=indexed)
     files.update(index_files)
-    if state.memo_loaded:  # in memory (serve --watch): the next full build reuses these documents
-        for job in jobs:
-            key = (snap.links_key, job[2], job[3], state.file_digest(job[0]))
+    for job in jobs:
+        key = (snap.links_key, job[2], job[3], state.file_digest(job[0]))
+        state.store("doc", str(job[0]), key, rendered_by[job[0]])
+        if state.memo_loaded:  # in memory (serve --watch): the next full build reuses these documents
             state.memo[("doc", str(job[0]))] = (key, (ids[job[0]], *found_by[job[0]]), ())
-            state.store("doc", str(job[0]), key, rendered_by[job[0]])
-        state.flush()
+    state.flush()
     if saved:
         BuildState.discard(root)
     state.outputs = update_site(target, files, snap.copies, state.outputs, state)
@@ -355,6 +360,19 @@ def _reload(snap: Snapshot, kind: str, name: str) -> dict[Path, tuple[str, int]]
     if guide is None or _without_body(guide) != kept[0] or tuple(scratch.items) != tuple(kept[1]):
         return None
     return {_real(guide.source): (guide.body, guide.body_line)}
+
+
+def _stored_text(state: BuildState, real: Path) -> str | None:
+    """The text of a document as the cache last stored it (build_index checks it is what was indexed)."""
+    entry = state.stored.get(("doc", str(real)))
+    if entry is None or state.root is None:
+        return None
+    try:
+        with open(state.root / CACHE_DIR / "objects" / entry[1], "rb") as fh:
+            rendered = pickle.load(fh)
+        return str(rendered.text)
+    except Exception:  # gone or damaged: the index is patched the slow way
+        return None
 
 
 def _head(project: Project, owner: tuple[str, str], real: Path) -> str:

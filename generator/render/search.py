@@ -22,7 +22,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -133,16 +133,23 @@ class SearchIndex:
     urls: list[str]
     docs: list[bytes]  # fingerprint of each document (title and text)
     shards: list[bytes]  # the shards each document's terms are in (2 bytes each)
+    texts: list[bytes]  # digest of the title and text each document was indexed with (see _text_digest)
 
 
 def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None, site: Path | None = None,
-                sink: Callable[[str, bytes], None] | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
+                sink: Callable[[str, bytes], None] | None = None,
+                previous_texts: dict[int, str] | None = None) -> tuple[dict[str, bytes | None], SearchIndex]:
     """Return the index files (site path -> bytes, or None where the last build's file is still right)
     and the index to hand to the next build: meta, term shards and one text file per document.
 
     With the `previous` index of the same pages, whose files are in `site`, only documents whose
     title or text changed are indexed again, and only the shards holding their terms are written.
     A full index hands its files to `sink`, if given, as they are made (their values are then None).
+
+    `previous_texts` may give, for changed documents, the text they were indexed with last time:
+    if it is (its digest says so), only the terms whose postings differ are rewritten, and only the
+    shards holding those (an edit of a sentence touches a few dozen shards, not the hundreds that
+    hold some term of the document).
     """
     fps = [_fingerprint(d) for d in docs]
     urls = [d.url for d in docs]
@@ -162,38 +169,89 @@ def build_index(docs: list[SearchDoc], previous: SearchIndex | None = None, site
             shards[k] = _read_shard(site / f"search/index/s{k}.js", k)
         return shards[k]
 
+    texts = list(previous.texts)
     for doc_id in changed:
-        key = f"{doc_id:x}."
-        for k in array("H", previous.shards[doc_id]):
-            part = shard(k)
-            for term, listed in list(part.items()):
-                if "," + key not in "," + listed:
-                    continue
-                kept = [p for p in listed.split(",") if not p.startswith(key)]
-                if kept:
-                    part[term] = ",".join(kept)
-                else:
-                    del part[term]
-        fresh = doc_postings(doc_id, docs[doc_id].title, docs[doc_id].body())
-        mine = set()
-        for term, posting in fresh.items():
-            k = shard_at[term]
-            mine.add(k)
-            part = shard(k)
-            old = part.get(term)
-            if old is None:
-                part[term] = posting
-            else:
-                items = old.split(",")
-                bisect.insort(items, posting, key=_doc_of)
-                part[term] = ",".join(items)
-        new_shards[doc_id] = array("H", sorted(mine)).tobytes()
+        doc = docs[doc_id]
+        text = doc.body()
+        fresh = doc_postings(doc_id, doc.title, text)
+        before = (previous_texts or {}).get(doc_id)
+        if before is not None and _text_digest(doc.title, before) == previous.texts[doc_id]:
+            _patch_terms(doc_id, doc_postings(doc_id, doc.title, before), fresh, shard, shard_at)
+        else:
+            _remove_doc(doc_id, array("H", previous.shards[doc_id]), shard)
+            _patch_terms(doc_id, {}, fresh, shard, shard_at)
+        new_shards[doc_id] = array("H", sorted({shard_at[term] for term in fresh})).tobytes()
+        texts[doc_id] = _text_digest(doc.title, text)
     for k in range(n):
         files[f"search/index/s{k}.js"] = _shard_file(k, shards[k]) if k in shards else None
     changed_set = set(changed)
     for doc_id, doc in enumerate(docs):
         files[f"search/index/d{doc_id:x}.js"] = _doc_file(doc_id, doc, doc.body()) if doc_id in changed_set else None
-    return files, SearchIndex(urls, fps, new_shards)
+    return files, SearchIndex(urls, fps, new_shards, texts)
+
+
+def _text_digest(title: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{title}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _posting_at(listed: str, key: str) -> tuple[int, int]:
+    """Return where the posting of the document `key` ("id.") is in a posting list, or (-1, -1)."""
+    if listed.startswith(key):
+        start = 0
+    else:
+        start = listed.find("," + key)
+        if start < 0:
+            return -1, -1
+        start += 1
+    end = listed.find(",", start)
+    return start, len(listed) if end < 0 else end
+
+
+def _remove_doc(doc_id: int, where: Sequence[int], shard: Callable[[int], dict[str, str]]) -> None:
+    """Take a document's postings out of every term of the shards it was in."""
+    key = f"{doc_id:x}."
+    for k in where:
+        part = shard(k)
+        for term, listed in list(part.items()):
+            start, end = _posting_at(listed, key)
+            if start < 0:
+                continue
+            rest = (listed[: max(0, start - 1)] + listed[end:]) if start else listed[end + 1 :]
+            if rest:
+                part[term] = rest
+            else:
+                del part[term]
+
+
+def _patch_terms(doc_id: int, old: dict[str, str], new: dict[str, str], shard: Callable[[int], dict[str, str]],
+                 shard_at: dict[str, int]) -> None:
+    """Change a document's postings from `old` to `new`, term by term, where they differ."""
+    key = f"{doc_id:x}."
+    for term in old.keys() | new.keys():
+        before, after = old.get(term), new.get(term)
+        if before == after:
+            continue
+        part = shard(shard_at[term])
+        listed = part.get(term, "")
+        start, end = _posting_at(listed, key) if before is not None else (-1, -1)
+        if start >= 0:
+            if after is not None:
+                part[term] = listed[:start] + after + listed[end:]
+                continue
+            rest = (listed[: start - 1] + listed[end:]) if start else listed[end + 1 :]
+            if rest:
+                part[term] = rest
+            else:
+                del part[term]
+            continue
+        if after is None:
+            continue
+        if not listed:
+            part[term] = after
+        else:
+            items = listed.split(",")
+            bisect.insort(items, after, key=_doc_of)
+            part[term] = ",".join(items)
 
 
 def _full(docs: list[SearchDoc], fps: list[bytes],
@@ -203,6 +261,7 @@ def _full(docs: list[SearchDoc], fps: list[bytes],
     n = shard_count(len(docs))
     merged: defaultdict[str, list[str]] = defaultdict(list)  # term -> its postings from each chunk
     doc_shards: list[bytes] = []
+    texts: list[bytes] = []
     files: dict[str, bytes | None] = {}
 
     def emit(rel: str, data: bytes) -> None:
@@ -228,7 +287,9 @@ def _full(docs: list[SearchDoc], fps: list[bytes],
             doc_shards += part_docs
             del part
             for doc_id in range(start, end):
-                emit(f"search/index/d{doc_id:x}.js", _doc_file(doc_id, docs[doc_id], docs[doc_id].body()))
+                text = docs[doc_id].body()
+                texts.append(_text_digest(docs[doc_id].title, text))
+                emit(f"search/index/d{doc_id:x}.js", _doc_file(doc_id, docs[doc_id], text))
     finally:
         _DOCS = []
     shard = shard_table(n)
@@ -238,7 +299,7 @@ def _full(docs: list[SearchDoc], fps: list[bytes],
     for k, found in enumerate(by_shard):
         emit(f"search/index/s{k}.js", _shard_file(k, {term: ",".join(merged.pop(term)) for term in found}))
         by_shard[k] = []
-    return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards)
+    return dict(sorted(files.items())), SearchIndex([d.url for d in docs], fps, doc_shards, texts)
 
 
 # Indexing is split over the cores from this many documents on. Below it the pool saves little time
