@@ -686,6 +686,8 @@ def build_site(
         progress("search")
         index_files, state.search = build_index(documents, state.search, target, sink=sink)
         files.update(index_files)
+        # What the snapshot keeps of each document: its key, not its text.
+        documents = [SearchDoc(d.url, d.title, "", d.key or digest(d.body())) for d in documents]
         copies = {url: path for path, url in compiled.links.assets.items()}
         progress("write")
         if new_site is None:
