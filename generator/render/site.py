@@ -610,6 +610,7 @@ def build_site(
     progress("check")
     project, compiled, diags = check_project(root, state)
     state.flush()  # the project passed its checks: its rendered documents may go into the cache
+    _give_back_memory()  # what writing them took, before the pages are rendered
     target = Path(out).resolve() if out else project.root / "site"
     if target.exists() and not target.is_dir():
         raise CadreError(f"{target} exists and is not a folder; remove it or choose another output")
@@ -709,6 +710,12 @@ def build_site(
     state.pages = fingerprints
     state.forget_unused(("skill", "bank", "guide", "roster", "doc", "practice", "qr"))
     result = BuildResult(target, len(pages), len(files) + len(copies), tuple(diags.warnings))
+    # The site is written: what it was made from goes before the state is saved (pickling it is the
+    # last rise in a cold build's memory). The snapshot keeps a project without banks.
+    del files, index_files, pages, tables, registry, certificates
+    project.banks.clear()
+    if new_site is not None:
+        _give_back_memory()
     if out is None and kept:
         state.snapshot = q.take_snapshot(state, root, target, options, signature, project, compiled, ids, diags,
                                          documents, copies, result, scan)
