@@ -46,6 +46,12 @@ def test_index_files_are_scripts() -> None:
     assert set(files) == {"search/index/meta.js", "search/index/s0.js", "search/index/d0.js", "search/index/d1.js"}
 
 
+def write_files(files: dict[str, bytes | None], folder: Path) -> None:
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data or b"")
+
+
 @pytest.mark.parametrize("told", ["nothing", "the old texts", "wrong old texts"])
 def test_patched_index_equals_a_fresh_one(tmp_path: Path, told: str) -> None:
     """Re-indexing only the changed documents gives the same files as indexing everything again,
@@ -55,9 +61,7 @@ def test_patched_index_equals_a_fresh_one(tmp_path: Path, told: str) -> None:
     docs = [SearchDoc(f"skills/s{i}/", f"技能{i} {words[i % 8]}", " ".join(words[(i * 3 + k) % 8] for k in range(5)))
             for i in range(40)]
     first, index = build_index(docs)
-    for name, data in first.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(data or b"")
+    write_files(first, tmp_path)
     edited = list(docs)
     edited[3] = SearchDoc("skills/s3/", "技能3 新标题", "全新的正文 调解 only")
     edited[17] = SearchDoc("skills/s17/", docs[17].title, docs[17].text + " 森林防火 加一句")
@@ -246,9 +250,7 @@ def test_a_patch_told_the_old_text_rewrites_only_shards_whose_postings_changed(t
     body = "".join(f"第{i}段讲调解纠纷、香菇种植、防汛转移和低保申请的做法。" for i in range(60))
     docs = [SearchDoc(f"skills/s{i}/", f"技能{i}", body + f"编号{i}") for i in range(60)]
     first, index = build_index(docs)
-    for name, data in first.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_bytes(data or b"")
+    write_files(first, tmp_path)
     edited = list(docs)
     edited[5] = SearchDoc("skills/s5/", "技能5", docs[5].body() + "新加一句森林防火。")
 
