@@ -175,12 +175,13 @@ class BuildState:
 
     # -- large results, each in its own file -----------------------------------------------------
 
-    def fetch(self, kind: str, name: str, key: Hashable) -> Any:
-        """Return the stored result for (kind, name) if it was made from `key`, else None."""
+    def fetch(self, kind: str, name: str, key: Hashable = None) -> Any:
+        """Return the stored result for (kind, name) if it was made from `key` (None: whatever was
+        stored last), else None."""
         slot = (kind, name)
         self.used.add(slot)
         entry = self.stored.get(slot)
-        if entry is None or entry[0] != key or self.root is None:
+        if entry is None or (key is not None and entry[0] != key) or self.root is None:
             return None
         try:
             with open(self.root / CACHE_DIR / "objects" / entry[1], "rb") as fh:
@@ -207,10 +208,7 @@ class BuildState:
             try:
                 if not path.exists():
                     objects.mkdir(parents=True, exist_ok=True)
-                    tmp = objects / f"{file}.tmp-{os.getpid()}"
-                    with open(tmp, "wb") as fh:
-                        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(tmp, path)
+                    write_pickle(path, result)
             except OSError:  # a cache that cannot be written only costs speed
                 continue
             self.stored[slot] = (key, file)
@@ -266,11 +264,11 @@ class BuildState:
             if sweep:
                 self._sweep_objects(folder)
             if self._memo is not None:
-                _dump(folder / "memo.pickle", (self.version, self._memo))
+                write_pickle(folder / "memo.pickle", (self.version, self._memo))
             kept = (self.used, self.known, self.pending, self.snapshot, self._memo)
             self.used, self.known, self.pending, self.snapshot, self._memo, self.root = set(), {}, [], None, None, None
             try:
-                _dump(folder / "state.pickle", self)
+                write_pickle(folder / "state.pickle", self)
             finally:
                 (self.used, self.known, self.pending, self.snapshot, self._memo), self.root = kept, root
         except OSError:
@@ -283,7 +281,7 @@ class BuildState:
             (root / CACHE_DIR / "state.pickle").unlink(missing_ok=True)
 
 
-def _dump(path: Path, value: Any) -> None:
+def write_pickle(path: Path, value: Any) -> None:
     """Pickle `value` into `path` atomically (a temporary file renamed into place)."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cache import CACHE_DIR, BuildState, _dump, digest
+from ..cache import CACHE_DIR, BuildState, digest, write_pickle
 from ..content.models import Project
 from ..content.pages import load_guide, load_skill
 from ..errors import Diagnostic, Diagnostics
@@ -133,7 +133,7 @@ class Snapshot:
         data["found_by"] = [(str(p), f) if any(f) else str(p) for p, f in self.found_by.items()]
         data["owners"] = StrPaths(self.owners)
         data["position"] = None  # document order: the owners' order
-        data["documents"] = [(d.url, d.title, d.key or _digest_text(d)) for d in self.documents]
+        data["documents"] = [(d.url, d.title, d.key) for d in self.documents]  # keys only: see site.build_site
         data["copies"] = {k: str(v) for k, v in self.copies.items()}
         return data
 
@@ -145,10 +145,6 @@ class Snapshot:
         data["documents"] = [SearchDoc(url, title, "", key) for url, title, key in data["documents"]]
         data["copies"] = {k: Path(v) for k, v in data["copies"].items()}
         self.__dict__.update(data)
-
-
-def _digest_text(doc: SearchDoc) -> bytes:
-    return digest(doc.body())
 
 
 def ledger_signature(root: Path, ledger: str | None, demo: bool) -> tuple[Any, ...] | None:
@@ -231,7 +227,7 @@ def take_snapshot(state: BuildState, root: Path, target: Path, options: tuple[bo
 def save_snapshot(snap: Snapshot, root: Path) -> None:
     """Write the snapshot beside the state (same token); a snapshot that cannot be written is skipped."""
     with contextlib.suppress(OSError):
-        _dump(root / CACHE_DIR / "snapshot.pickle", snap)
+        write_pickle(root / CACHE_DIR / "snapshot.pickle", snap)
 
 
 def load_snapshot(root: Path, token: bytes) -> Snapshot | None:
@@ -382,15 +378,8 @@ def _reload(snap: Snapshot, kind: str, name: str) -> dict[Path, tuple[str, int]]
 
 def _stored_text(state: BuildState, real: Path) -> str | None:
     """The text of a document as the cache last stored it (build_index checks it is what was indexed)."""
-    entry = state.stored.get(("doc", str(real)))
-    if entry is None or state.root is None:
-        return None
-    try:
-        with open(state.root / CACHE_DIR / "objects" / entry[1], "rb") as fh:
-            rendered = pickle.load(fh)
-        return str(rendered.text)
-    except Exception:  # gone or damaged: the index is patched the slow way
-        return None
+    text = getattr(state.fetch("doc", str(real)), "text", None)
+    return text if isinstance(text, str) else None
 
 
 def _head(project: Project, owner: tuple[str, str], real: Path) -> str:

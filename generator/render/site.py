@@ -651,7 +651,7 @@ def build_site(
     try:
         sink = new_site.put if new_site is not None else None
         documents = search_docs(project, compiled, state.known, eager=new_site is not None)
-        ids = {path: doc.ids for path, doc in compiled.docs.items()}
+        ids = {path: doc.ids for path, doc in compiled.docs.items()} if kept else {}
         files: dict[str, bytes | None] = dict(
             render_pages(project, pages, t, demo, state.pages, fingerprints, state.known, sink=sink))
         if new_site is not None:
